@@ -1,0 +1,74 @@
+/**
+ * openapi-fetch middleware: `Authorization: Bearer …` on every operation but the token endpoint,
+ * and one replay with a fresh token when the API answers 401.
+ */
+import type { Middleware } from "openapi-fetch";
+import { createLog, type Logger } from "./logger.js";
+import { copyRequestOptions, tagResponse } from "./request-info.js";
+import type { TokenProvider } from "./token-provider.js";
+
+export interface AuthMiddlewareOptions {
+  tokenProvider: TokenProvider;
+  /** @default undefined (silent) */
+  logger?: Logger;
+}
+
+/** Operations sent without a token. */
+const PUBLIC_PATHS = new Set(["/connect/token"]);
+
+interface Sent {
+  token: string;
+  /** The body as sent, kept to replay it: a sent Request's body is gone. */
+  body: ArrayBuffer | undefined;
+}
+
+export function createAuthMiddleware(options: AuthMiddlewareOptions): Middleware {
+  const { tokenProvider } = options;
+  const log = createLog(options.logger);
+  const sent = new Map<string, Sent>();
+
+  return {
+    async onRequest({ request, schemaPath, id }) {
+      if (PUBLIC_PATHS.has(schemaPath)) return undefined;
+      const token = await tokenProvider.getToken();
+      request.headers.set("Authorization", `Bearer ${token}`);
+      const body = request.body ? await request.clone().arrayBuffer() : undefined;
+      sent.set(id, { token, body });
+      return undefined;
+    },
+
+    async onResponse({ request, response, id, options: clientOptions }) {
+      tagResponse(response, request);
+      const first = sent.get(id);
+      sent.delete(id);
+      if (!first || response.status !== 401) return undefined;
+
+      // Replay once: invalidate only the refused token (a concurrent caller may have refreshed it).
+      await tokenProvider.invalidate(first.token);
+      const token = await tokenProvider.getToken();
+      log(
+        "info",
+        `${request.method} ${new URL(request.url).pathname} answered 401; replaying once with a fresh token`,
+      );
+      await response.body?.cancel().catch(() => undefined);
+      const headers = new Headers(request.headers);
+      headers.set("Authorization", `Bearer ${token}`);
+      const replay = new Request(request.url, {
+        method: request.method,
+        headers,
+        body: first.body ?? null,
+        signal: request.signal,
+        redirect: request.redirect,
+      });
+      copyRequestOptions(request, replay);
+      const answer = await clientOptions.fetch(replay);
+      tagResponse(answer, replay);
+      return answer;
+    },
+
+    onError({ id }) {
+      sent.delete(id);
+      return undefined;
+    },
+  };
+}

@@ -1,0 +1,46 @@
+import createClient, { type Client } from "openapi-fetch";
+import { createAuthMiddleware } from "./auth-middleware.js";
+import type { paths } from "./generated/schema.js";
+import { resolveOptions, type AlmaraPayOptions } from "./options.js";
+import { createTokenProvider, type TokenProvider } from "./token-provider.js";
+import { createTransport } from "./transport.js";
+
+/** An openapi-fetch client typed by the Almara Pay spec, with authentication applied. */
+export type AlmaraPayClient = Client<paths, "application/json"> & {
+  /** The client's token provider (to invalidate its token, for example). */
+  readonly tokenProvider: TokenProvider;
+};
+
+/**
+ * Creates an Almara Pay client: an openapi-fetch client over the spec's `paths`, with the auth
+ * middleware applied and a per-request timeout. Options are checked here, once.
+ *
+ * @example
+ * const pay = createAlmaraPay({ baseUrl, clientId, clientSecret });
+ * const { data, error } = await pay.GET("/v1/bill-services");
+ */
+export function createAlmaraPay(options: AlmaraPayOptions): AlmaraPayClient {
+  const resolved = resolveOptions(options);
+  const transport = createTransport({ fetch: resolved.fetch, timeoutMs: resolved.timeoutMs });
+  const tokenProvider = createTokenProvider({
+    tokenUrl: resolved.tokenUrl,
+    clientId: resolved.clientId,
+    clientSecret: resolved.clientSecret,
+    scope: resolved.scope,
+    fetch: resolved.fetch,
+    timeoutMs: resolved.timeoutMs,
+    ...(resolved.tokenCache ? { cache: resolved.tokenCache } : {}),
+    ...(resolved.logger ? { logger: resolved.logger } : {}),
+  });
+  const client = createClient<paths, "application/json">({
+    baseUrl: resolved.baseUrl,
+    fetch: transport,
+  });
+  client.use(
+    createAuthMiddleware({
+      tokenProvider,
+      ...(resolved.logger ? { logger: resolved.logger } : {}),
+    }),
+  );
+  return Object.assign(client, { tokenProvider });
+}

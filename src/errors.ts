@@ -1,0 +1,212 @@
+/**
+ * The SDK's one error hierarchy. HTTP errors from the API stay `{ error }` values, as in
+ * openapi-fetch; these classes are thrown for transport failures, token failures and by `unwrap()`.
+ * Nothing here ever holds the client secret or an access token (see redact.ts).
+ */
+import { redactCause, redactText, redactValue } from "./redact.js";
+
+/** Marks the SDK's errors; `Symbol.for` makes it the same symbol in every realm. */
+const BRAND = Symbol.for("almara-pay.error");
+
+export interface AlmaraPayErrorOptions {
+  cause?: unknown;
+}
+
+/** Base class of every error the SDK throws. */
+export class AlmaraPayError extends Error {
+  declare readonly [BRAND]: true;
+
+  constructor(message: string, options: AlmaraPayErrorOptions = {}) {
+    super(redactText(message));
+    Object.defineProperty(this, BRAND, { value: true });
+    Object.defineProperty(this, "name", { value: new.target.name, enumerable: false });
+    if ("cause" in options) {
+      Object.defineProperty(this, "cause", {
+        value: redactCause(options.cause),
+        enumerable: false,
+        writable: true,
+        configurable: true,
+      });
+    }
+  }
+
+  /** What `JSON.stringify` shows: the name, the message and the error's own fields. */
+  toJSON(): Record<string, unknown> {
+    const fields = { ...this } as Record<string, unknown>;
+    return { name: this.name, message: this.message, ...fields };
+  }
+}
+
+/** The three error bodies the API sends, told apart. */
+export type ApiErrorKind = "problem" | "domain" | "oauth" | "unknown";
+
+export interface ApiErrorInit {
+  status: number;
+  statusText?: string;
+  method: string;
+  path: string;
+  body: unknown;
+  headers?: Headers;
+}
+
+/** An HTTP error answer of the API (4xx or 5xx), as thrown by `unwrap()`. */
+export class ApiError extends AlmaraPayError {
+  /** HTTP status. */
+  readonly status: number;
+  /** HTTP method of the request. */
+  readonly method: string;
+  /** Path of the request, without the query string. */
+  readonly path: string;
+  /** Which error shape the body has. */
+  readonly kind: ApiErrorKind;
+  /** The parsed body (scrubbed of secrets). */
+  readonly body: unknown;
+  /** ProblemDetails `traceId`, when the body has one. */
+  readonly traceId: string | undefined;
+  /** `x-request-id` / `request-id` response header, when present. */
+  readonly requestId: string | undefined;
+  /** ProblemDetails validation errors: field → messages. */
+  readonly fieldErrors: Readonly<Record<string, readonly string[]>> | undefined;
+  /** Domain-error `reason`, or OAuth `error`, when the body has one. */
+  readonly reason: string | undefined;
+
+  constructor(init: ApiErrorInit, options: AlmaraPayErrorOptions = {}) {
+    const parsed = parseErrorBody(init.body);
+    const status = `${init.status}${init.statusText ? ` ${init.statusText}` : ""}`;
+    const detail = parsed.summary ? `: ${parsed.summary}` : "";
+    super(`${init.method} ${init.path} failed with ${status}${detail}`, options);
+    this.status = init.status;
+    this.method = init.method;
+    this.path = init.path;
+    this.kind = parsed.kind;
+    this.body = redactValue(init.body);
+    this.traceId = parsed.traceId;
+    this.requestId =
+      init.headers?.get("x-request-id") ?? init.headers?.get("request-id") ?? undefined;
+    this.fieldErrors = parsed.fieldErrors;
+    this.reason = parsed.reason === undefined ? undefined : redactText(parsed.reason);
+  }
+}
+
+/** The token endpoint refused or failed; no API call was made. */
+export class AuthenticationError extends AlmaraPayError {
+  /** OAuth error code (`invalid_client`, `invalid_grant`, …) when the endpoint sent one. */
+  readonly oauthError: string | undefined;
+  /** HTTP status of the token endpoint's answer, when there was one. */
+  readonly status: number | undefined;
+
+  constructor(
+    message: string,
+    init: { oauthError?: string | undefined; status?: number | undefined } = {},
+    options: AlmaraPayErrorOptions = {},
+  ) {
+    super(message, options);
+    this.oauthError = init.oauthError;
+    this.status = init.status;
+  }
+}
+
+/** The request never got an answer: DNS, refused or reset connection, TLS… */
+export class NetworkError extends AlmaraPayError {
+  readonly method: string;
+  readonly path: string;
+
+  constructor(method: string, path: string, options: AlmaraPayErrorOptions = {}) {
+    const why = options.cause instanceof Error ? `: ${options.cause.message}` : "";
+    super(`${method} ${path} failed before an answer arrived${why}`, options);
+    this.method = method;
+    this.path = path;
+  }
+}
+
+/** No complete answer arrived within the timeout. */
+export class TimeoutError extends AlmaraPayError {
+  readonly method: string;
+  readonly path: string;
+  readonly timeoutMs: number;
+
+  constructor(
+    method: string,
+    path: string,
+    timeoutMs: number,
+    options: AlmaraPayErrorOptions = {},
+  ) {
+    super(`${method} ${path} timed out after ${timeoutMs} ms`, options);
+    this.method = method;
+    this.path = path;
+    this.timeoutMs = timeoutMs;
+  }
+}
+
+function isBranded(value: unknown): value is AlmaraPayError {
+  return (
+    typeof value === "object" && value !== null && (value as { [BRAND]?: unknown })[BRAND] === true
+  );
+}
+
+/** True for any error the SDK throws, from any realm. */
+export function isAlmaraPayError(value: unknown): value is AlmaraPayError {
+  return isBranded(value);
+}
+/** True for an `ApiError`, from any realm. */
+export function isApiError(value: unknown): value is ApiError {
+  return isBranded(value) && value.name === "ApiError";
+}
+/** True for an `AuthenticationError`, from any realm. */
+export function isAuthenticationError(value: unknown): value is AuthenticationError {
+  return isBranded(value) && value.name === "AuthenticationError";
+}
+/** True for a `NetworkError`, from any realm. */
+export function isNetworkError(value: unknown): value is NetworkError {
+  return isBranded(value) && value.name === "NetworkError";
+}
+/** True for a `TimeoutError`, from any realm. */
+export function isTimeoutError(value: unknown): value is TimeoutError {
+  return isBranded(value) && value.name === "TimeoutError";
+}
+
+interface ParsedErrorBody {
+  kind: ApiErrorKind;
+  summary?: string;
+  traceId?: string;
+  reason?: string;
+  fieldErrors?: Record<string, string[]>;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** Recognises ProblemDetails, the domain error `{ appDomainName, timestamp, reason }` and OAuth errors. */
+export function parseErrorBody(body: unknown): ParsedErrorBody {
+  if (!isRecord(body)) return { kind: "unknown" };
+  if (typeof body.reason === "string" && "appDomainName" in body) {
+    return { kind: "domain", summary: body.reason, reason: body.reason };
+  }
+  if (typeof body.error === "string") {
+    const description =
+      typeof body.error_description === "string" ? ` (${body.error_description})` : "";
+    return { kind: "oauth", summary: `${body.error}${description}`, reason: body.error };
+  }
+  if (typeof body.title === "string" || isRecord(body.errors)) {
+    const fieldErrors = isRecord(body.errors)
+      ? Object.fromEntries(
+          Object.entries(body.errors).map(([field, messages]) => [
+            field,
+            Array.isArray(messages) ? messages.map(String) : [String(messages)],
+          ]),
+        )
+      : undefined;
+    const fields = fieldErrors
+      ? Object.entries(fieldErrors).map(([field, messages]) => `${field}: ${messages.join(" ")}`)
+      : [];
+    const summary = fields.length > 0 ? fields.join("; ") : (body.title as string | undefined);
+    return {
+      kind: "problem",
+      ...(summary === undefined ? {} : { summary }),
+      ...(typeof body.traceId === "string" ? { traceId: body.traceId } : {}),
+      ...(fieldErrors ? { fieldErrors } : {}),
+    };
+  }
+  return { kind: "unknown" };
+}

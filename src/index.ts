@@ -1,0 +1,38 @@
+/**
+ * almara-pay: the public surface. Every export is named here.
+ */
+export { createAlmaraPay } from "./client.js";
+export type { AlmaraPayClient } from "./client.js";
+export type { AlmaraPayOptions } from "./options.js";
+
+export { createTokenProvider } from "./token-provider.js";
+export type {
+  CachedToken,
+  TokenCache,
+  TokenProvider,
+  TokenProviderOptions,
+} from "./token-provider.js";
+export { createAuthMiddleware } from "./auth-middleware.js";
+export type { AuthMiddlewareOptions } from "./auth-middleware.js";
+export { createTransport } from "./transport.js";
+export type { FetchLike, TransportOptions } from "./transport.js";
+
+export {
+  AlmaraPayError,
+  ApiError,
+  AuthenticationError,
+  NetworkError,
+  TimeoutError,
+  isAlmaraPayError,
+  isApiError,
+  isAuthenticationError,
+  isNetworkError,
+  isTimeoutError,
+} from "./errors.js";
+export type { ApiErrorKind } from "./errors.js";
+export { unwrap } from "./unwrap.js";
+export type { FetchResult } from "./unwrap.js";
+export type { Logger } from "./logger.js";
+
+export type { components, operations, paths } from "./generated/schema.js";
+// Held back on purpose: redact.ts and request-info.ts are internal bookkeeping with no stable API.

@@ -1,0 +1,29 @@
+import { redactText, redactValue } from "./redact.js";
+
+/**
+ * Where the SDK reports what it does (token requests, refreshes, 401 replays). Every method is
+ * optional; the SDK is silent unless you pass one. Lines never contain secrets or tokens.
+ *
+ * @example createAlmaraPay({ …, logger: console })
+ */
+export interface Logger {
+  debug?(message: string, fields?: Record<string, unknown>): void;
+  info?(message: string, fields?: Record<string, unknown>): void;
+  warn?(message: string, fields?: Record<string, unknown>): void;
+  error?(message: string, fields?: Record<string, unknown>): void;
+}
+
+export type LogLevel = keyof Logger;
+
+/** A logging function over a user's logger (or none), scrubbing every line. */
+export function createLog(logger: Logger | undefined) {
+  return (level: LogLevel, message: string, fields?: Record<string, unknown>): void => {
+    const write = logger?.[level];
+    if (!write) return;
+    const scrubbed = redactText(`almara-pay: ${message}`);
+    if (fields === undefined) write.call(logger, scrubbed);
+    else write.call(logger, scrubbed, redactValue(fields));
+  };
+}
+
+export type Log = ReturnType<typeof createLog>;

@@ -1,0 +1,144 @@
+import type { Logger } from "./logger.js";
+import type { TokenCache } from "./token-provider.js";
+import { tokenBaseUrl } from "./token-provider.js";
+import type { FetchLike } from "./transport.js";
+
+/** Options of `createAlmaraPay`. */
+export interface AlmaraPayOptions {
+  /**
+   * Scheme, host and port of the Almara Pay API, as given to you at onboarding. Required: the SDK
+   * never guesses a production host. For the local sandbox, its `url`.
+   */
+  baseUrl: string;
+  /** Client id issued at onboarding. */
+  clientId: string;
+  /** Client secret issued at onboarding. Never logged, never put in an error. */
+  clientSecret: string;
+  /**
+   * OAuth scope issued at onboarding.
+   * @default "PyPay_api"
+   */
+  scope?: string;
+  /**
+   * Token endpoint; it must end with `/connect/token`.
+   * @default `${baseUrl}/connect/token`
+   */
+  tokenUrl?: string;
+  /**
+   * Timeout of each request in milliseconds, covering the whole answer. A call can override it
+   * with its own `timeoutMs`.
+   * @default 30000
+   */
+  timeoutMs?: number;
+  /**
+   * The fetch to use (a test double, or a fetch with a proxy agent).
+   * @default globalThis.fetch, looked up at each call
+   */
+  fetch?: FetchLike;
+  /**
+   * A cache shared by several processes, so that they share one token.
+   * @default undefined (each client keeps its token in memory)
+   */
+  tokenCache?: TokenCache;
+  /**
+   * Receives what the SDK does (token requests, 401 replays). Never given a secret or a token.
+   * @default undefined (silent)
+   */
+  logger?: Logger;
+}
+
+export interface ResolvedOptions {
+  baseUrl: string;
+  clientId: string;
+  clientSecret: string;
+  scope: string;
+  tokenUrl: string;
+  timeoutMs: number;
+  fetch: FetchLike;
+  tokenCache: TokenCache | undefined;
+  logger: Logger | undefined;
+}
+
+const MAX_TIMEOUT_MS = 2_147_483_647; // setTimeout's limit
+
+function fail(option: string, problem: string): never {
+  throw new TypeError(`almara-pay: options.${option} ${problem}`);
+}
+
+function httpUrl(option: string, value: unknown): string {
+  if (typeof value !== "string" || value === "") fail(option, "is required (an http or https URL)");
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return fail(option, "must be an http or https URL");
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:")
+    fail(option, "must be an http or https URL");
+  if (url.username || url.password)
+    fail(option, "must not contain credentials; pass clientId and clientSecret");
+  if (url.search || url.hash) fail(option, "must not have a query string or fragment");
+  return value.replace(/\/+$/, "");
+}
+
+function nonEmptyString(option: string, value: unknown): string {
+  if (typeof value !== "string" || value.trim() === "")
+    fail(option, "is required (a non-empty string)");
+  return value;
+}
+
+/** Checks every option once, at construction, and fills in the defaults. */
+export function resolveOptions(options: AlmaraPayOptions): ResolvedOptions {
+  if (typeof options !== "object" || options === null) {
+    throw new TypeError("almara-pay: createAlmaraPay needs an options object");
+  }
+  const baseUrl = httpUrl("baseUrl", options.baseUrl);
+  const clientId = nonEmptyString("clientId", options.clientId);
+  const clientSecret = nonEmptyString("clientSecret", options.clientSecret);
+  const scope = options.scope === undefined ? "PyPay_api" : nonEmptyString("scope", options.scope);
+  const tokenUrl =
+    options.tokenUrl === undefined
+      ? `${baseUrl}/connect/token`
+      : httpUrl("tokenUrl", options.tokenUrl);
+  if (tokenBaseUrl(tokenUrl) === undefined) {
+    throw new RangeError("almara-pay: options.tokenUrl must end with /connect/token");
+  }
+  const timeoutMs = options.timeoutMs ?? 30_000;
+  if (typeof timeoutMs !== "number" || Number.isNaN(timeoutMs))
+    fail("timeoutMs", "must be a number of milliseconds");
+  if (!(timeoutMs > 0) || timeoutMs > MAX_TIMEOUT_MS) {
+    throw new RangeError(
+      `almara-pay: options.timeoutMs must be between 1 and ${MAX_TIMEOUT_MS}, got ${timeoutMs}`,
+    );
+  }
+  if (options.fetch !== undefined && typeof options.fetch !== "function")
+    fail("fetch", "must be a function");
+  const tokenCache = options.tokenCache;
+  if (
+    tokenCache !== undefined &&
+    (typeof tokenCache !== "object" ||
+      typeof tokenCache.get !== "function" ||
+      typeof tokenCache.set !== "function")
+  ) {
+    fail("tokenCache", "must have get(key) and set(key, token, ttlMs) methods");
+  }
+  if (
+    options.logger !== undefined &&
+    (typeof options.logger !== "object" || options.logger === null)
+  ) {
+    fail("logger", "must be an object with debug/info/warn/error methods");
+  }
+  const userFetch = options.fetch;
+  return {
+    baseUrl,
+    clientId,
+    clientSecret,
+    scope,
+    tokenUrl,
+    timeoutMs,
+    // Look globalThis.fetch up at each call, so a fetch installed later (a test interceptor) is used.
+    fetch: userFetch ?? ((input, init) => globalThis.fetch(input, init)),
+    tokenCache,
+    logger: options.logger,
+  };
+}

@@ -1,0 +1,225 @@
+/**
+ * OAuth2 client-credentials tokens: requested through the spec's `POST /connect/token`, cached,
+ * shared by concurrent callers, refreshed ahead of expiry, optionally shared across processes.
+ */
+import createClient from "openapi-fetch";
+import type { paths } from "./generated/schema.js";
+import { AuthenticationError, isAlmaraPayError } from "./errors.js";
+import { createLog, type Logger } from "./logger.js";
+import { registerSecret } from "./redact.js";
+import { createTransport, type FetchLike } from "./transport.js";
+
+/** A token and the time it stops being usable. */
+export interface CachedToken {
+  accessToken: string;
+  /** Epoch milliseconds at which the token expires. */
+  expiresAt: number;
+}
+
+/**
+ * Where tokens are kept between processes (Redis, a database…). The SDK keeps its own copy in
+ * memory too; a cache that fails is logged and bypassed, never fatal.
+ */
+export interface TokenCache {
+  get(key: string): Promise<CachedToken | undefined> | CachedToken | undefined;
+  /** Store for `ttlMs` milliseconds. */
+  set(key: string, token: CachedToken, ttlMs: number): Promise<void> | void;
+  /** Forget the token (after the API refused it). */
+  delete?(key: string): Promise<void> | void;
+}
+
+export interface TokenProviderOptions {
+  /** Full URL of the token endpoint; it must end with `/connect/token`. */
+  tokenUrl: string;
+  clientId: string;
+  clientSecret: string;
+  /** @default "PyPay_api" */
+  scope?: string;
+  /** @default globalThis.fetch */
+  fetch?: FetchLike;
+  /** Timeout of a token request. @default 30000 */
+  timeoutMs?: number;
+  /** Shared cache; the provider keeps an in-memory copy either way. @default undefined */
+  cache?: TokenCache;
+  /** Refresh this long before `expires_in` runs out (at most half the lifetime). @default 60 */
+  refreshSkewSeconds?: number;
+  /** After a failed token request, fail fast for this long instead of asking again. @default 1000 */
+  failureCooldownMs?: number;
+  /** @default undefined (silent) */
+  logger?: Logger;
+}
+
+export interface TokenProvider {
+  /** A valid access token: cached, or requested once for every concurrent caller. */
+  getToken(): Promise<string>;
+  /**
+   * Forget the token (the API refused it). Pass the refused token so that a token another caller
+   * already refreshed is kept.
+   */
+  invalidate(token?: string): Promise<void>;
+}
+
+const TOKEN_PATH = "/connect/token";
+
+/** Splits a token URL into the base URL openapi-fetch appends `/connect/token` to. */
+export function tokenBaseUrl(tokenUrl: string): string | undefined {
+  const url = tokenUrl.replace(/\/+$/, "");
+  return url.endsWith(TOKEN_PATH) ? url.slice(0, -TOKEN_PATH.length) : undefined;
+}
+
+export function createTokenProvider(options: TokenProviderOptions): TokenProvider {
+  const baseUrl = tokenBaseUrl(options.tokenUrl);
+  if (baseUrl === undefined) {
+    throw new RangeError(
+      `almara-pay: tokenUrl must end with ${TOKEN_PATH}, got ${options.tokenUrl}`,
+    );
+  }
+  registerSecret(options.clientSecret);
+  const scope = options.scope ?? "PyPay_api";
+  const skewMs = (options.refreshSkewSeconds ?? 60) * 1000;
+  const cooldownMs = options.failureCooldownMs ?? 1000;
+  const log = createLog(options.logger);
+  const cache = options.cache;
+  const cacheKey = `almara-pay:token:${options.tokenUrl}:${options.clientId}:${scope}`;
+  const client = createClient<paths>({
+    baseUrl,
+    fetch: createTransport({
+      fetch: options.fetch ?? ((input, init) => globalThis.fetch(input, init)),
+      timeoutMs: options.timeoutMs ?? 30_000,
+    }),
+  });
+
+  let current: (CachedToken & { refreshAt: number }) | undefined;
+  let inflight: Promise<string> | undefined;
+  let failure: { error: AuthenticationError; until: number } | undefined;
+
+  function remember(token: CachedToken, lifetimeMs: number): string {
+    registerSecret(token.accessToken);
+    current = { ...token, refreshAt: token.expiresAt - Math.min(skewMs, lifetimeMs / 2) };
+    return token.accessToken;
+  }
+
+  async function fromCache(): Promise<string | undefined> {
+    if (!cache) return undefined;
+    try {
+      const cached = await cache.get(cacheKey);
+      if (!cached) return undefined;
+      const lifetimeMs = cached.expiresAt - Date.now();
+      if (lifetimeMs <= 0) return undefined;
+      const token = remember(cached, lifetimeMs);
+      if (Date.now() >= current!.refreshAt) return undefined;
+      log("debug", "token taken from the shared cache");
+      return token;
+    } catch (error) {
+      log("warn", "token cache read failed; requesting a token", { error: String(error) });
+      return undefined;
+    }
+  }
+
+  async function request(): Promise<string> {
+    log("debug", "requesting a token", { tokenUrl: options.tokenUrl });
+    let result;
+    try {
+      result = await client.POST(TOKEN_PATH, {
+        body: {
+          client_id: options.clientId,
+          client_secret: options.clientSecret,
+          grant_type: "client_credentials",
+          scope,
+        },
+        headers: { "Content-Type": "application/x-www-form-urlencoded" },
+        bodySerializer: (body) => new URLSearchParams(body as Record<string, string>).toString(),
+      });
+    } catch (error) {
+      const why = error instanceof SyntaxError ? "answered malformed JSON" : "could not be reached";
+      throw new AuthenticationError(
+        `Token request to ${options.tokenUrl} failed: the endpoint ${why}`,
+        {},
+        {
+          cause: error,
+        },
+      );
+    }
+    const { data, error, response } = result;
+    if (error !== undefined || !response.ok) {
+      const body = (error ?? {}) as { error?: unknown; error_description?: unknown };
+      const code = typeof body.error === "string" ? body.error : undefined;
+      const description =
+        typeof body.error_description === "string" ? `: ${body.error_description}` : "";
+      const what = code ? `${code}${description}` : `HTTP ${response.status}`;
+      throw new AuthenticationError(`Token request to ${options.tokenUrl} was refused (${what})`, {
+        oauthError: code,
+        status: response.status,
+      });
+    }
+    const accessToken = (data as { access_token?: unknown } | undefined)?.access_token;
+    const expiresIn = (data as { expires_in?: unknown } | undefined)?.expires_in;
+    if (
+      typeof accessToken !== "string" ||
+      accessToken === "" ||
+      typeof expiresIn !== "number" ||
+      !(expiresIn > 0)
+    ) {
+      throw new AuthenticationError(
+        `Token request to ${options.tokenUrl} returned no usable token (access_token and a positive expires_in are required)`,
+        { status: response.status },
+      );
+    }
+    const lifetimeMs = expiresIn * 1000;
+    const token: CachedToken = { accessToken, expiresAt: Date.now() + lifetimeMs };
+    remember(token, lifetimeMs);
+    log("info", "token obtained", { expiresInSeconds: expiresIn });
+    if (cache) {
+      try {
+        await cache.set(cacheKey, token, lifetimeMs);
+      } catch (cacheError) {
+        log("warn", "token cache write failed; keeping the token in memory", {
+          error: String(cacheError),
+        });
+      }
+    }
+    return accessToken;
+  }
+
+  async function obtain(): Promise<string> {
+    try {
+      return (await fromCache()) ?? (await request());
+    } catch (error) {
+      const authError =
+        isAlmaraPayError(error) && error.name === "AuthenticationError"
+          ? (error as AuthenticationError)
+          : new AuthenticationError(
+              `Token request to ${options.tokenUrl} failed`,
+              {},
+              { cause: error },
+            );
+      failure = { error: authError, until: Date.now() + cooldownMs };
+      log("error", authError.message, { oauthError: authError.oauthError });
+      throw authError;
+    }
+  }
+
+  return {
+    async getToken() {
+      if (current && Date.now() < current.refreshAt) return current.accessToken;
+      if (inflight) return inflight;
+      if (failure && Date.now() < failure.until) throw failure.error;
+      inflight = obtain().finally(() => {
+        inflight = undefined;
+      });
+      return inflight;
+    },
+    async invalidate(token) {
+      if (token !== undefined && current?.accessToken !== token) return;
+      current = undefined;
+      failure = undefined;
+      if (cache?.delete) {
+        try {
+          await cache.delete(cacheKey);
+        } catch (error) {
+          log("warn", "token cache delete failed", { error: String(error) });
+        }
+      }
+    },
+  };
+}
