@@ -37,6 +37,22 @@ export class AlmaraPayError extends Error {
   }
 }
 
+/** Reason phrases for answers that carry none (HTTP/2 has no status text). */
+const REASON_PHRASES: Record<number, string> = {
+  400: "Bad Request",
+  401: "Unauthorized",
+  403: "Forbidden",
+  404: "Not Found",
+  408: "Request Timeout",
+  409: "Conflict",
+  422: "Unprocessable Content",
+  429: "Too Many Requests",
+  500: "Internal Server Error",
+  502: "Bad Gateway",
+  503: "Service Unavailable",
+  504: "Gateway Timeout",
+};
+
 /** The three error bodies the API sends, told apart. */
 export type ApiErrorKind = "problem" | "domain" | "oauth" | "unknown";
 
@@ -72,7 +88,8 @@ export class ApiError extends AlmaraPayError {
 
   constructor(init: ApiErrorInit, options: AlmaraPayErrorOptions = {}) {
     const parsed = parseErrorBody(init.body);
-    const status = `${init.status}${init.statusText ? ` ${init.statusText}` : ""}`;
+    const phrase = init.statusText || REASON_PHRASES[init.status];
+    const status = `${init.status}${phrase ? ` ${phrase}` : ""}`;
     const detail = parsed.summary ? `: ${parsed.summary}` : "";
     super(`${init.method} ${init.path} failed with ${status}${detail}`, options);
     this.status = init.status;

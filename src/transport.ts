@@ -26,9 +26,10 @@ export function createTransport(options: TransportOptions): FetchLike {
     const timer = setTimeout(() => timeout.abort(), timeoutMs);
     const signal = AbortSignal.any([request.signal, timeout.signal]);
     try {
-      const answer = await options.fetch(request, { signal });
+      // Raced against the signal as well: a fetch that ignores its signal cannot outlive the timeout.
+      const answer = await untilAborted(options.fetch(request, { signal }), signal);
       // Read the whole body here, so a body that stalls is covered by the timeout too.
-      const body = await answer.arrayBuffer();
+      const body = await untilAborted(answer.arrayBuffer(), signal);
       const response = new Response(NULL_BODY_STATUSES.has(answer.status) ? null : body, {
         status: answer.status,
         statusText: answer.statusText,
@@ -44,4 +45,23 @@ export function createTransport(options: TransportOptions): FetchLike {
       clearTimeout(timer);
     }
   };
+}
+
+/** The promise's outcome, or a rejection as soon as the signal aborts. */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener("abort", onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener("abort", onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener("abort", onAbort);
+        reject(error);
+      },
+    );
+  });
 }

@@ -1,0 +1,142 @@
+import { runInNewContext } from "node:vm";
+import { describe, expect, it } from "vitest";
+import {
+  AlmaraPayError,
+  ApiError,
+  AuthenticationError,
+  NetworkError,
+  TimeoutError,
+  createAlmaraPay,
+  isAlmaraPayError,
+  isApiError,
+  isAuthenticationError,
+  isNetworkError,
+  isTimeoutError,
+  unwrap,
+} from "../../src/index.js";
+import { BASE_URL, CREDENTIALS, createFakeApi, json } from "../support/fake-api.js";
+
+const problem = {
+  errors: { AccountNumber: ["The AccountNumber field is required."] },
+  type: "https://tools.ietf.org/html/rfc7231#section-6.5.1",
+  title: "One or more validation errors occurred.",
+  status: 400,
+  traceId: "00-03529608f740804d9e7bf8210d6e1cb9-df15d6e73e04804c-00",
+};
+const domain = {
+  appDomainName: "LIVE",
+  timestamp: "2021-10-18T07:14:53.1362329Z",
+  reason: "Account number number is invalid.",
+};
+
+function payWith(handler: () => Response) {
+  const api = createFakeApi();
+  api.routes.set("POST /v1/bill-numbers", handler);
+  return createAlmaraPay({ baseUrl: BASE_URL, ...CREDENTIALS, fetch: api.fetch });
+}
+const body = { serviceCode: "KE-ZUKU", accountNumber: "" };
+
+describe("HTTP errors", () => {
+  it("stay { error } values, as in openapi-fetch", async () => {
+    const pay = payWith(() => json(problem, 400));
+    const { data, error, response } = await pay.POST("/v1/bill-numbers", { body });
+    expect(data).toBeUndefined();
+    expect(response.status).toBe(400);
+    expect(error).toEqual(problem);
+  });
+
+  it("unwrap() throws ApiError for ProblemDetails, with field errors and traceId", async () => {
+    const pay = payWith(() => json(problem, 400, { "x-request-id": "req-42" }));
+    const error = (await unwrap(pay.POST("/v1/bill-numbers", { body })).catch(
+      (e: unknown) => e,
+    )) as ApiError;
+    expect(error).toBeInstanceOf(ApiError);
+    expect(error.message).toBe(
+      "POST /v1/bill-numbers failed with 400 Bad Request: AccountNumber: The AccountNumber field is required.",
+    );
+    expect(error).toMatchObject({
+      status: 400,
+      method: "POST",
+      path: "/v1/bill-numbers",
+      kind: "problem",
+      traceId: problem.traceId,
+      requestId: "req-42",
+      fieldErrors: { AccountNumber: ["The AccountNumber field is required."] },
+      body: problem,
+    });
+  });
+
+  it("unwrap() recognises the domain error { appDomainName, timestamp, reason }", async () => {
+    const pay = payWith(() => json(domain, 400));
+    const error = (await unwrap(pay.POST("/v1/bill-numbers", { body })).catch(
+      (e: unknown) => e,
+    )) as ApiError;
+    expect(error).toMatchObject({ kind: "domain", reason: domain.reason, status: 400 });
+    expect(error.message).toBe(
+      "POST /v1/bill-numbers failed with 400 Bad Request: Account number number is invalid.",
+    );
+  });
+
+  it("unwrap() recognises an OAuth error body and an unknown one", async () => {
+    const oauth = payWith(() => json({ error: "insufficient_scope" }, 403));
+    await expect(unwrap(oauth.POST("/v1/bill-numbers", { body }))).rejects.toMatchObject({
+      kind: "oauth",
+      reason: "insufficient_scope",
+      status: 403,
+    });
+    const html = payWith(
+      () => new Response("<h1>Bad gateway</h1>", { status: 502, statusText: "Bad Gateway" }),
+    );
+    await expect(unwrap(html.POST("/v1/bill-numbers", { body }))).rejects.toMatchObject({
+      kind: "unknown",
+      status: 502,
+      body: "<h1>Bad gateway</h1>",
+      message: "POST /v1/bill-numbers failed with 502 Bad Gateway",
+    });
+  });
+
+  it("unwrap() returns the data of a success, typed", async () => {
+    const accepted = {
+      message: { appDomainName: "LIVE", remarks: "ok", systemConversationId: "x", timestamp: "t" },
+    };
+    const pay = payWith(() => json(accepted));
+    const data = await unwrap(pay.POST("/v1/bill-numbers", { body }));
+    expect(data.message.remarks).toBe("ok");
+  });
+});
+
+describe("the error hierarchy", () => {
+  const samples: [string, AlmaraPayError, (e: unknown) => boolean][] = [
+    ["ApiError", new ApiError({ status: 500, method: "GET", path: "/x", body: {} }), isApiError],
+    ["AuthenticationError", new AuthenticationError("no token"), isAuthenticationError],
+    ["NetworkError", new NetworkError("GET", "/x"), isNetworkError],
+    ["TimeoutError", new TimeoutError("GET", "/x", 10), isTimeoutError],
+  ];
+
+  it.each(samples)("%s is an AlmaraPayError with its own name and guard", (name, error, guard) => {
+    expect(error).toBeInstanceOf(AlmaraPayError);
+    expect(error).toBeInstanceOf(Error);
+    expect(error.name).toBe(name);
+    expect(isAlmaraPayError(error)).toBe(true);
+    expect(guard(error)).toBe(true);
+    for (const [other, , otherGuard] of samples)
+      if (other !== name) expect(otherGuard(error)).toBe(false);
+  });
+
+  it("guards recognise errors from another realm and reject look-alikes", () => {
+    const foreign = runInNewContext(
+      "const e = new Error('x'); e.name = 'TimeoutError'; e[Symbol.for('almara-pay.error')] = true; e",
+    ) as unknown;
+    expect(foreign instanceof TimeoutError).toBe(false);
+    expect(isTimeoutError(foreign)).toBe(true);
+    expect(isAlmaraPayError(foreign)).toBe(true);
+    const impostor = Object.assign(new Error("x"), { name: "TimeoutError" });
+    expect(isTimeoutError(impostor)).toBe(false);
+    expect(isAlmaraPayError(null)).toBe(false);
+  });
+
+  it("keeps the cause", () => {
+    const cause = new TypeError("fetch failed");
+    expect(new NetworkError("GET", "/x", { cause }).cause).toBe(cause);
+  });
+});
