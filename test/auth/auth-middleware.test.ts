@@ -9,19 +9,7 @@ import {
   type paths,
 } from "../../src/index.js";
 import { BASE_URL, CREDENTIALS, createFakeApi, json } from "../support/fake-api.js";
-
-const payment = {
-  ServiceId: "bc97d2b1-4828-f111-bc5a-0e7d952d79b7",
-  accountNumber: "1111111",
-  transactionType: 2,
-  transactionDesc: "Water bill",
-  originatorConversationId: "6b1f1f0e-2f55-4c3a-9d0e-8f1a3c2b7d41",
-  msisdn: "254710000000",
-  amount: 1500,
-  customerNames: "IRINA MUTHONI",
-  countryCode: "KE",
-  currencyCode: "KES",
-} as const;
+import { billPayment as payment } from "../support/fixtures.js";
 
 const accepted = {
   message: {

@@ -5,22 +5,10 @@
 import createClient from "openapi-fetch";
 import { describe, expectTypeOf, it } from "vitest";
 import type { components, paths } from "../../src/generated/schema.js";
+import { billPayment as payment } from "../support/fixtures.js";
 
 type Schemas = components["schemas"];
 const client = createClient<paths>({ baseUrl: "http://127.0.0.1:4010" });
-
-const payment = {
-  ServiceId: "bc97d2b1-4828-f111-bc5a-0e7d952d79b7",
-  accountNumber: "1111111",
-  transactionType: 2,
-  transactionDesc: "Water bill",
-  originatorConversationId: "6b1f1f0e-2f55-4c3a-9d0e-8f1a3c2b7d41",
-  msisdn: "254710000000",
-  amount: 1500,
-  customerNames: "IRINA MUTHONI",
-  countryCode: "KE",
-  currencyCode: "KES",
-} as const;
 
 describe("request types", () => {
   it("accepts a complete payment, a bare validation and a bare query", () => {

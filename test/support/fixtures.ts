@@ -1,0 +1,15 @@
+/** Request bodies the suites share. */
+
+/** A complete bill payment (transactionType 2). */
+export const billPayment = {
+  ServiceId: "bc97d2b1-4828-f111-bc5a-0e7d952d79b7",
+  accountNumber: "1111111",
+  transactionType: 2,
+  transactionDesc: "Water bill",
+  originatorConversationId: "6b1f1f0e-2f55-4c3a-9d0e-8f1a3c2b7d41",
+  msisdn: "254710000000",
+  amount: 1500,
+  customerNames: "IRINA MUTHONI",
+  countryCode: "KE",
+  currencyCode: "KES",
+} as const;
