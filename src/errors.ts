@@ -200,6 +200,17 @@ export function parseErrorBody(body: unknown): ParsedErrorBody {
   if (typeof body.reason === "string" && "appDomainName" in body) {
     return { kind: "domain", summary: body.reason, reason: body.reason };
   }
+  if (Array.isArray(body.errors) && "appDomainName" in body) {
+    // The domain validation error: errors is a list of { field, message }.
+    const fieldErrors: Record<string, string[]> = {};
+    for (const entry of body.errors as unknown[]) {
+      if (!isRecord(entry)) continue;
+      const field = String(entry.field ?? "");
+      (fieldErrors[field] ??= []).push(String(entry.message ?? ""));
+    }
+    const summary = Object.values(fieldErrors).flat().join("; ");
+    return { kind: "domain", ...(summary ? { summary, reason: summary } : {}), fieldErrors };
+  }
   if (typeof body.error === "string") {
     const description =
       typeof body.error_description === "string" ? ` (${body.error_description})` : "";

@@ -321,6 +321,25 @@ export interface components {
       systemConversationId?: components["schemas"]["SystemConversationId"];
       originatorConversationId?: components["schemas"]["OriginatorConversationId"];
     };
+    /**
+     * @description A request the business rules refused field by field, as documented for a duplicate
+     *     `originatorConversationId`: `errors` is a list of `{ field, message }` (unlike ProblemDetails'
+     *     map). Some answers add `status: "BadRequest"`.
+     */
+    DomainValidationError: {
+      /** @example LIVE */
+      appDomainName: string;
+      /** @example BadRequest */
+      status?: string;
+      timestamp: components["schemas"]["Timestamp"];
+      systemConversationId?: components["schemas"]["SystemConversationId"];
+      originatorConversationId?: string;
+      errors: {
+        /** @example OriginatorConversationId */
+        field: string;
+        message: string;
+      }[];
+    };
     /** @description The transaction routes configured for your account. */
     TransactionRoutes: {
       routes: components["schemas"]["Route"][];
@@ -694,8 +713,9 @@ export interface components {
   responses: {
     /**
      * @description The request was refused. Model-binding failures are ASP.NET ProblemDetails with an `errors` map
-     *     keyed by field; business-rule failures (unknown account, duplicate id) are the domain error
-     *     `{ appDomainName, timestamp, reason }`.
+     *     keyed by field; business-rule failures are the domain error `{ appDomainName, timestamp, reason }`
+     *     (unknown account) or, for a duplicate `originatorConversationId`, the domain validation error
+     *     with an `errors` list.
      */
     BadRequest: {
       headers: {
@@ -703,7 +723,9 @@ export interface components {
       };
       content: {
         "application/json":
-          components["schemas"]["ProblemDetails"] | components["schemas"]["DomainError"];
+          | components["schemas"]["ProblemDetails"]
+          | components["schemas"]["DomainError"]
+          | components["schemas"]["DomainValidationError"];
       };
     };
     /**

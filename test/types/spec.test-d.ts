@@ -137,7 +137,11 @@ describe("response types", () => {
   it("errors are the documented shapes", async () => {
     const { error } = await client.POST("/v1/bill-payments", { body: payment });
     expectTypeOf(error).toEqualTypeOf<
-      Schemas["ProblemDetails"] | Schemas["DomainError"] | Schemas["OAuthError"] | undefined
+      | Schemas["ProblemDetails"]
+      | Schemas["DomainError"]
+      | Schemas["DomainValidationError"]
+      | Schemas["OAuthError"]
+      | undefined
     >();
     expectTypeOf<Schemas["ProblemDetails"]["errors"]>().toEqualTypeOf<
       { [key: string]: string[] } | undefined

@@ -1,0 +1,86 @@
+/** The API's answer shapes: ProblemDetails, the domain errors, OAuth errors. */
+import { randomBytes } from "node:crypto";
+import type { ErrorObject } from "./spec.js";
+
+export interface Answer {
+  status: number;
+  body?: unknown;
+  /** Raw text instead of JSON (health check, malformed-body faults). */
+  text?: string;
+  contentType?: string;
+  headers?: Record<string, string>;
+}
+
+export const APP_DOMAIN = "SANDBOX";
+
+/** ASP.NET-style trace id: `00-<32 hex>-<16 hex>-00`. */
+export function traceId(): string {
+  return `00-${randomBytes(16).toString("hex")}-${randomBytes(8).toString("hex")}-00`;
+}
+
+export function timestamp(): string {
+  return new Date().toISOString().replace("Z", "0000Z");
+}
+
+export function json(status: number, body: unknown, headers?: Record<string, string>): Answer {
+  return { status, body, ...(headers ? { headers } : {}) };
+}
+
+/** 400 ProblemDetails with an `errors` map, as ASP.NET's model binding answers. */
+export function validationProblem(errors: Record<string, string[]>): Answer {
+  return json(400, {
+    errors,
+    type: "https://tools.ietf.org/html/rfc7231#section-6.5.1",
+    title: "One or more validation errors occurred.",
+    status: 400,
+    traceId: traceId(),
+  });
+}
+
+export function problem(status: number, title: string): Answer {
+  return json(status, { title, status, traceId: traceId() });
+}
+
+export function domainError(reason: string, extra: Record<string, string> = {}): Answer {
+  return json(400, { appDomainName: APP_DOMAIN, timestamp: timestamp(), reason, ...extra });
+}
+
+export function oauthError(status: number, error: string, description?: string): Answer {
+  return json(status, { error, ...(description ? { error_description: description } : {}) });
+}
+
+/** `accountNumber` → `AccountNumber`, `/recipients/0/amount` → `Recipients[0].Amount`. */
+function fieldName(path: string): string {
+  let name = "";
+  for (const segment of path.split("/").slice(1)) {
+    if (/^\d+$/.test(segment)) name += `[${segment}]`;
+    else name += `${name ? "." : ""}${segment.charAt(0).toUpperCase()}${segment.slice(1)}`;
+  }
+  return name || "$";
+}
+
+/** ajv errors as ProblemDetails' `errors` map, keyed by field the way the API names them. */
+export function errorsByField(
+  errors: readonly ErrorObject[],
+  prefix = "",
+): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const error of errors) {
+    if (error.keyword === "if" || error.keyword === "anyOf" || error.keyword === "oneOf") continue;
+    const missing =
+      error.keyword === "required"
+        ? (error.params as { missingProperty: string }).missingProperty
+        : "";
+    const field = fieldName(`${prefix}${error.instancePath}${missing ? `/${missing}` : ""}`);
+    const message = missing
+      ? `The ${field} field is required.`
+      : `The field ${field} ${error.message ?? "is invalid"}.`;
+    const list = (out[field] ??= []);
+    if (!list.includes(message)) list.push(message);
+  }
+  if (Object.keys(out).length === 0 && errors.length > 0) {
+    // Only combinators failed (no branch matched): name the first field they looked at.
+    out[fieldName(errors[0]!.instancePath)] = ["The value does not match any accepted shape."];
+  }
+  return out;
+}

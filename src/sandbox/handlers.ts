@@ -1,0 +1,236 @@
+/** What each operation does, by operationId. Requests reach these already authenticated and valid. */
+import { randomBytes, randomUUID } from "node:crypto";
+import type { components } from "../generated/schema.js";
+import {
+  APP_DOMAIN,
+  domainError,
+  json,
+  oauthError,
+  problem,
+  timestamp,
+  type Answer,
+} from "./answers.js";
+import { billServices, findAccount, findService, routes } from "./catalogue.js";
+import type { SandboxState, StoredPayment } from "./state.js";
+
+type Schemas = components["schemas"];
+
+export interface HandlerContext {
+  body: unknown;
+  query: URLSearchParams;
+  state: SandboxState;
+  credentials: { clientId: string; clientSecret: string; scope: string };
+  tokenLifetimeSeconds: number;
+  /** Settles a stored payment later (completed or failed) and delivers its callback. */
+  scheduleSettlement(payment: StoredPayment, declines: boolean): void;
+}
+
+export type Handler = (ctx: HandlerContext) => Answer;
+
+function newConversationId(): string {
+  return randomUUID();
+}
+
+function requestToken(ctx: HandlerContext): Answer {
+  const form = ctx.body as Record<string, string>;
+  if (form.grant_type !== "client_credentials") return oauthError(400, "unsupported_grant_type");
+  if (
+    form.client_id !== ctx.credentials.clientId ||
+    form.client_secret !== ctx.credentials.clientSecret
+  ) {
+    return oauthError(401, "invalid_client");
+  }
+  if (form.scope !== ctx.credentials.scope) return oauthError(400, "invalid_scope");
+  const token = `sbx_${randomBytes(24).toString("base64url")}`;
+  ctx.state.tokens.set(token, Date.now() + ctx.tokenLifetimeSeconds * 1000);
+  return json(200, {
+    access_token: token,
+    expires_in: ctx.tokenLifetimeSeconds,
+    token_type: "Bearer",
+    scope: ctx.credentials.scope,
+  } satisfies Schemas["TokenResponse"]);
+}
+
+function postBillPayment(ctx: HandlerContext): Answer {
+  const body = ctx.body as Schemas["BillPaymentFields"] & {
+    ServiceId?: string;
+    serviceCode?: string;
+  };
+  const service = findService(body);
+  if (!service) return domainError("The bill service is unknown.");
+  const account = findAccount(service, body.accountNumber);
+  if (!account) return domainError("Account number number is invalid.");
+  const systemConversationId = newConversationId();
+  const details = {
+    dueDate: account.dueDate,
+    dueAmount: account.amountDue,
+    currency: "KES",
+    accountCustomerName: account.holder,
+    active: "Active",
+  };
+  if (body.transactionType !== 2) {
+    return json(200, {
+      message: {
+        appDomainName: APP_DOMAIN,
+        remarks:
+          body.transactionType === 3 ? "Bill validation successful" : "Bill query successful",
+        ...(body.originatorConversationId
+          ? { originatorConversationId: body.originatorConversationId }
+          : {}),
+        systemConversationId,
+        timestamp: timestamp(),
+        ...details,
+      },
+    } satisfies Schemas["BillPaymentAccepted"]);
+  }
+  const id = body.originatorConversationId!;
+  if (ctx.state.payments.has(id)) {
+    return json(400, {
+      appDomainName: APP_DOMAIN,
+      timestamp: timestamp(),
+      systemConversationId,
+      originatorConversationId: id,
+      errors: [
+        {
+          field: "OriginatorConversationId",
+          message: `duplicate originator conversation id '${id}'`,
+        },
+      ],
+    } satisfies Schemas["DomainValidationError"]);
+  }
+  const payment: StoredPayment = {
+    callBackUrl: body.callBackUrl,
+    record: {
+      systemConversationId,
+      originatorConversationId: id,
+      ...(service.serviceCode ? { serviceCode: service.serviceCode } : {}),
+      accountNumber: body.accountNumber,
+      msisdn: body.msisdn!,
+      amount: body.amount!,
+      datePaymentReceived: null,
+      accountCustomerName: account.holder,
+      customerNames: body.customerNames ?? null,
+      countryCode: body.countryCode!,
+      currencyCode: body.currencyCode!,
+      transactionType: 2,
+      dueAmount: account.amountDue,
+      dueDate: account.dueDate,
+      narration: body.narration ?? body.transactionDesc ?? null,
+      receiptNumber: null,
+      status: 0,
+      transactionStatusDescription: "Pending",
+      statusDescription: "Pending",
+      callbackURL: body.callBackUrl ?? null,
+    },
+  };
+  ctx.state.payments.set(id, payment);
+  ctx.scheduleSettlement(payment, account.declines === true);
+  return json(200, {
+    message: {
+      appDomainName: APP_DOMAIN,
+      remarks: "Bill Payment submission accepted",
+      originatorConversationId: id,
+      systemConversationId,
+      timestamp: timestamp(),
+      ...details,
+    },
+  } satisfies Schemas["BillPaymentAccepted"]);
+}
+
+function findBillPayment(ctx: HandlerContext): Answer {
+  const stored = ctx.state.payments.get(ctx.query.get("OriginatorConversationId") ?? "");
+  return stored
+    ? json(200, stored.record)
+    : problem(404, "No bill payment has that OriginatorConversationId.");
+}
+
+function billNumberKey(serviceId: string, accountNumber: string): string {
+  return `${serviceId}|${accountNumber}`;
+}
+
+function saveBillNumber(ctx: HandlerContext): Answer {
+  const body = ctx.body as Schemas["BillNumberRequest"] & {
+    ServiceId?: string;
+    serviceCode?: string;
+    accountNumber: string;
+    phoneNumber?: string;
+  };
+  const service = findService(body);
+  if (!service) return domainError("The bill service is unknown.");
+  const account = findAccount(service, body.accountNumber);
+  if (!account) return domainError("Account number number is invalid.");
+  const saved: Schemas["BillNumber"] = {
+    serviceID: service.serviceId,
+    customerName: account.holder,
+    accountNumber: account.accountNumber,
+    phoneNumber: body.phoneNumber ?? null,
+    enabled: true,
+    verified: true,
+    dueDate: account.dueDate.replace("T", " "),
+  };
+  ctx.state.billNumbers.set(billNumberKey(service.serviceId, account.accountNumber), saved);
+  return json(200, {
+    message: {
+      appDomainName: APP_DOMAIN,
+      remarks: "Bill Number submission accepted",
+      customerName: account.holder,
+      systemConversationId: newConversationId(),
+      lastKnownBalance: account.amountDue,
+      dueDate: account.dueDate,
+      timestamp: timestamp(),
+    },
+  } satisfies Schemas["BillNumberAccepted"]);
+}
+
+function findBillNumber(ctx: HandlerContext): Answer {
+  const reference = ctx.query.get("serviceId") ?? "";
+  const service = findService({ ServiceId: reference, serviceCode: reference });
+  const saved =
+    service &&
+    ctx.state.billNumbers.get(
+      billNumberKey(service.serviceId, ctx.query.get("accountNumber") ?? ""),
+    );
+  return saved
+    ? json(200, saved)
+    : problem(404, "No bill number is saved for that service and account.");
+}
+
+function createPaymentLink(ctx: HandlerContext): Answer {
+  const link: Schemas["PaymentLink"] = {
+    ...(ctx.body as Schemas["PaymentLinkFields"]),
+    id: randomUUID(),
+  };
+  ctx.state.links.set(link.id!, link);
+  return json(200, link);
+}
+
+function findPaymentLink(ctx: HandlerContext): Answer {
+  const link = ctx.state.links.get(ctx.query.get("Id") ?? "");
+  return link ? json(200, link) : problem(404, "No payment link has that id.");
+}
+
+function updatePaymentLink(ctx: HandlerContext): Answer {
+  const changes = ctx.body as Schemas["PaymentLinkUpdateRequest"];
+  const link = ctx.state.links.get(changes.id);
+  if (!link) return problem(404, "No payment link has that id.");
+  const updated = { ...link, ...changes };
+  if (updated.isAmountSpecified === true && updated.amount === undefined) {
+    return domainError("A fixed-amount payment link needs an amount.");
+  }
+  ctx.state.links.set(changes.id, updated);
+  return json(200, updated);
+}
+
+export const handlers: Record<string, Handler> = {
+  requestToken,
+  checkHealth: () => ({ status: 200, text: "Healthy", contentType: "text/plain; charset=utf-8" }),
+  findTransactionRoutes: () => json(200, routes),
+  findBillServices: () => json(200, billServices),
+  postBillPayment,
+  findBillPayment,
+  saveBillNumber,
+  findBillNumber,
+  createPaymentLink,
+  findPaymentLink,
+  updatePaymentLink,
+};

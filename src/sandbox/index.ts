@@ -1,0 +1,14 @@
+/**
+ * almara-pay/sandbox: a stateful local simulator of the Almara Pay API, for demos and tests.
+ */
+export { startSandbox } from "./server.js";
+export type {
+  CallbackDelivery,
+  LoggedRequest,
+  Sandbox,
+  SandboxCredentials,
+  SandboxOptions,
+} from "./server.js";
+export type { Fault } from "./faults.js";
+export { testAccounts } from "./catalogue.js";
+export type { TestAccount } from "./catalogue.js";

@@ -1,0 +1,30 @@
+/** What the sandbox remembers: tokens, bill payments, bill numbers and payment links. */
+import type { components } from "../generated/schema.js";
+
+export type BillPaymentStatus = components["schemas"]["BillPaymentStatus"];
+export type BillNumber = components["schemas"]["BillNumber"];
+export type PaymentLink = components["schemas"]["PaymentLink"];
+
+export interface StoredPayment {
+  record: BillPaymentStatus;
+  callBackUrl: string | undefined;
+}
+
+export class SandboxState {
+  /** Access token → expiry (epoch ms). */
+  readonly tokens = new Map<string, number>();
+  /** Bill payments by originatorConversationId. */
+  readonly payments = new Map<string, StoredPayment>();
+  /** Saved bill numbers by `${serviceId}|${accountNumber}`. */
+  readonly billNumbers = new Map<string, BillNumber>();
+  /** Payment links by id. */
+  readonly links = new Map<string, PaymentLink>();
+
+  tokenIsValid(token: string): boolean {
+    const expiresAt = this.tokens.get(token);
+    if (expiresAt === undefined) return false;
+    if (Date.now() < expiresAt) return true;
+    this.tokens.delete(token);
+    return false;
+  }
+}
