@@ -7,7 +7,15 @@ import type { AddressInfo } from "node:net";
 import { errorsByField, oauthError, problem, validationProblem, type Answer } from "./answers.js";
 import { Faults, type Fault } from "./faults.js";
 import { handlers } from "./handlers.js";
-import { at, branchFor, findOperation, operations, validatorAt, type Operation } from "./spec.js";
+import {
+  at,
+  branchFor,
+  findOperation,
+  operations,
+  resolvePointer,
+  validatorAt,
+  type Operation,
+} from "./spec.js";
 import { SandboxState, type StoredPayment } from "./state.js";
 
 export interface SandboxOptions {
@@ -24,6 +32,8 @@ export interface SandboxOptions {
    * otherwise. @default ["127.0.0.1", "localhost", "[::1]"]
    */
   callbackHosts?: readonly string[];
+  /** Told of a failure inside the sandbox (answered 500). @default console.error */
+  onError?: (error: unknown) => void;
 }
 
 export interface SandboxCredentials {
@@ -100,7 +110,8 @@ function checkQuery(op: Operation, query: URLSearchParams): Record<string, strin
   const errors: Record<string, string[]> = {};
   const parameters = (op.object.parameters ?? []) as unknown[];
   parameters.forEach((_, i) => {
-    const parameter = at(`${op.pointer}/parameters/${i}`) as {
+    const parameterPointer = resolvePointer(`${op.pointer}/parameters/${i}`);
+    const parameter = at(parameterPointer) as {
       name: string;
       in: string;
       required?: boolean;
@@ -112,7 +123,7 @@ function checkQuery(op: Operation, query: URLSearchParams): Record<string, strin
       return;
     }
     const shown = value.slice(0, 100);
-    const validate = validatorAt(`${op.pointer}/parameters/${i}/schema`);
+    const validate = validatorAt(`${parameterPointer}/schema`);
     if (!validate(value))
       errors[parameter.name] = [`The value '${shown}' is not valid for ${parameter.name}.`];
   });
@@ -153,7 +164,12 @@ function checkBody(op: Operation, raw: string, contentType: string): { body: unk
   const branch = branchFor(pointer, body);
   const validate = validatorAt(branch.pointer);
   if (validate(body)) return { body };
-  if (branch.pointer === pointer && branch.tag && body !== null && typeof body === "object") {
+  if (
+    branch.pointer === resolvePointer(pointer) &&
+    branch.tag &&
+    body !== null &&
+    typeof body === "object"
+  ) {
     const tag = branch.tag.charAt(0).toUpperCase() + branch.tag.slice(1);
     return validationProblem({ [tag]: [`The field ${tag} must be one of the accepted values.`] });
   }
@@ -324,7 +340,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   }
 
   const server = createServer((request, response) => {
-    handle(request, response).catch(() => {
+    handle(request, response).catch((error: unknown) => {
+      (options.onError ?? console.error)(error);
       if (!response.headersSent)
         send(response, problem(500, "An error occurred while processing your request."));
       else response.destroy();

@@ -34,15 +34,25 @@ export function pointerSegment(segment: string): string {
   return segment.replace(/~/g, "~0").replace(/\//g, "~1");
 }
 
-/** The value at a JSON Pointer, following a `$ref` at the end. */
-export function at(pointer: string): unknown {
+/** The pointer a `$ref` at `pointer` leads to (the pointer itself when there is none). */
+export function resolvePointer(pointer: string): string {
   let node: unknown = spec;
   for (const raw of pointer.split("/").slice(1)) {
     const key = raw.replace(/~1/g, "/").replace(/~0/g, "~");
     node = (node as JsonObject | undefined)?.[key];
   }
   const ref = (node as JsonObject | undefined)?.$ref;
-  return typeof ref === "string" ? at(ref.replace(/^#/, "")) : node;
+  return typeof ref === "string" ? resolvePointer(ref.replace(/^#/, "")) : pointer;
+}
+
+/** The value at a JSON Pointer, following a `$ref` at the end. */
+export function at(pointer: string): unknown {
+  let node: unknown = spec;
+  for (const raw of resolvePointer(pointer).split("/").slice(1)) {
+    const key = raw.replace(/~1/g, "/").replace(/~0/g, "~");
+    node = (node as JsonObject | undefined)?.[key];
+  }
+  return node;
 }
 
 export const operations: Operation[] = Object.entries(spec.paths as JsonObject).flatMap(
@@ -103,7 +113,8 @@ export function validatorAt(pointer: string): ValidateFunction {
  * `const` property (`transactionType`, `isAmountSpecified`), the branch the value names, so that
  * errors speak of that branch only.
  */
-export function branchFor(pointer: string, value: unknown): { pointer: string; tag?: string } {
+export function branchFor(requested: string, value: unknown): { pointer: string; tag?: string } {
+  const pointer = resolvePointer(requested);
   const schema = at(pointer) as JsonObject | undefined;
   const branches = schema?.oneOf as JsonObject[] | undefined;
   if (!Array.isArray(branches)) return { pointer };

@@ -1,0 +1,145 @@
+/**
+ * The whole flow against the embedded sandbox: token, routes, bill services, bill validation,
+ * bill payment, its callback, the status lookup, and a payment link created, found and updated.
+ *
+ *   npm run demo
+ */
+import { randomUUID } from "node:crypto";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { createAlmaraPay, unwrap, type components } from "../src/index.js";
+import { startSandbox } from "../src/sandbox/index.js";
+
+type BillPaymentStatus = components["schemas"]["BillPaymentStatus"];
+
+function step(name: string, detail: string): void {
+  console.log(`${name.padEnd(22)} ${detail}`);
+}
+
+/** A local receiver for the bill-payment callback. */
+async function startCallbackReceiver(): Promise<{
+  url: string;
+  next: Promise<BillPaymentStatus>;
+  close(): void;
+}> {
+  let resolve!: (value: BillPaymentStatus) => void;
+  const next = new Promise<BillPaymentStatus>((r) => (resolve = r));
+  const server = createServer((request, response) => {
+    let body = "";
+    request.on("data", (chunk: Buffer) => (body += chunk.toString("utf8")));
+    request.on("end", () => {
+      response.writeHead(200).end();
+      resolve(JSON.parse(body) as BillPaymentStatus);
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/almara/bill-callback`,
+    next,
+    close: () => server.close(),
+  };
+}
+
+const sandbox = await startSandbox({ settleDelayMs: 300 });
+const receiver = await startCallbackReceiver();
+try {
+  console.log(`Almara Pay sandbox at ${sandbox.url}\n`);
+  const pay = createAlmaraPay({ baseUrl: sandbox.url, ...sandbox.credentials });
+
+  await pay.tokenProvider.getToken();
+  step("token", "obtained (client credentials, cached and shared by the calls below)");
+
+  const { routes } = await unwrap(pay.GET("/v1/transaction-routes/assigned-routes"));
+  step("routes", routes.map((r) => `${r.categoryDescription} ${r.id}`).join(", "));
+  const billRoute = routes.find((r) => r.categoryDescription === "Bill Payment");
+
+  const services = await unwrap(pay.GET("/v1/bill-services"));
+  step("bill services", services.map((s) => `${s.serviceName} (${s.serviceCode})`).join(", "));
+  const water = services.find((s) => s.serviceCode === "KE-NAIROBI-WATER");
+  if (!water) throw new Error("the sandbox has no Nairobi Water service");
+
+  const validation = await unwrap(
+    pay.POST("/v1/bill-payments", {
+      body: { transactionType: 3, ServiceId: water.serviceId, accountNumber: "1111111" },
+    }),
+  );
+  const due = validation.message.dueAmount ?? 0;
+  step(
+    "bill validation",
+    `account 1111111 → ${validation.message.accountCustomerName}, due KES ${due}`,
+  );
+
+  const originatorConversationId = randomUUID();
+  const payment = await unwrap(
+    pay.POST("/v1/bill-payments", {
+      body: {
+        transactionType: 2,
+        ...(billRoute ? { routeId: billRoute.id } : {}),
+        ServiceId: water.serviceId,
+        accountNumber: "1111111",
+        originatorConversationId,
+        msisdn: "254710000000",
+        amount: due,
+        transactionDesc: "Water bill",
+        customerNames: validation.message.accountCustomerName ?? "IRINA MUTHONI",
+        countryCode: "KE",
+        currencyCode: "KES",
+        callBackUrl: receiver.url,
+      },
+    }),
+  );
+  step(
+    "bill payment",
+    `${payment.message.remarks} (originatorConversationId ${originatorConversationId})`,
+  );
+
+  const callback = await Promise.race([
+    receiver.next,
+    new Promise<never>((_, reject) =>
+      setTimeout(() => reject(new Error("no callback within 5 s")), 5000),
+    ),
+  ]);
+  step("callback received", `${callback.statusDescription}, receipt ${callback.receiptNumber}`);
+
+  const status = await unwrap(
+    pay.GET("/v1/bill-payments", {
+      params: { query: { OriginatorConversationId: originatorConversationId } },
+    }),
+  );
+  step(
+    "status lookup",
+    `${status.transactionStatusDescription}, KES ${status.amount} paid ${status.datePaymentReceived}`,
+  );
+
+  const link = await unwrap(
+    pay.POST("/v1/payment-link/create-payment-link", {
+      body: {
+        shortCode: "600980",
+        firstName: "Amina",
+        lastName: "Otieno",
+        description: "Invoice 42, April consulting",
+        isAmountSpecified: true,
+        amount: 2500,
+        currency: "KES",
+      },
+    }),
+  );
+  if (!link.id) throw new Error("the sandbox returned no payment link id");
+  step("payment link created", `${link.id}: KES ${link.amount} for "${link.description}"`);
+  const found = await unwrap(
+    pay.GET("/v1/payment-link/get-payment-link", { params: { query: { Id: link.id } } }),
+  );
+  step("payment link found", `${found.id}: KES ${found.amount}`);
+  const updated = await unwrap(
+    pay.PUT("/v1/payment-link/update-payment-link", { body: { id: link.id, amount: 3000 } }),
+  );
+  step("payment link updated", `${updated.id}: KES ${updated.amount}`);
+
+  console.log(
+    `\nDone: ${sandbox.requests.length} requests, ${sandbox.requests.filter((r) => r.path === "/connect/token").length} token request.`,
+  );
+} finally {
+  receiver.close();
+  await sandbox.close();
+}
