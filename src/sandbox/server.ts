@@ -69,6 +69,8 @@ export interface Sandbox {
   readonly callbacks: readonly CallbackDelivery[];
   /** Makes the next `times` requests to an operation (`operationId` or `"POST /v1/…"`) misbehave. */
   injectFault(operation: string, fault: Fault, times?: number): void;
+  /** Makes every issued token invalid, as if they had expired (the next call meets a 401). */
+  revokeTokens(): void;
   /** Settles every pending payment now and waits for their callbacks. */
   settleAll(): Promise<void>;
   /** Stops the server, its timers and its connections. */
@@ -359,6 +361,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     requests,
     callbacks,
     injectFault: (operation, fault, times) => faults.inject(operation, fault, times),
+    revokeTokens: () => state.tokens.clear(),
     async settleAll() {
       await Promise.all([...pending.values()].map((p) => p.settle()));
       await Promise.all([...deliveries]);

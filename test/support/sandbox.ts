@@ -1,0 +1,63 @@
+/** Starting the sandbox and an SDK client on it, with every answer checked against the spec. */
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { createAlmaraPay, type AlmaraPayClient } from "../../src/index.js";
+import { startSandbox, type Sandbox, type SandboxOptions } from "../../src/sandbox/index.js";
+import { contractFetch, type ContractCheck } from "./contract-fetch.js";
+
+export interface Harness {
+  sandbox: Sandbox;
+  pay: AlmaraPayClient;
+  contract: ContractCheck;
+}
+
+export async function startHarness(options: SandboxOptions = {}): Promise<Harness> {
+  const sandbox = await startSandbox({
+    settleDelayMs: 20,
+    onError: (e) => console.error(e),
+    ...options,
+  });
+  const contract = contractFetch();
+  const pay = createAlmaraPay({
+    baseUrl: sandbox.url,
+    ...sandbox.credentials,
+    fetch: contract.fetch,
+  });
+  return { sandbox, pay, contract };
+}
+
+export interface Receiver {
+  url: string;
+  received: unknown[];
+  /** Resolves with the next body received. */
+  next(): Promise<unknown>;
+  close(): Promise<void>;
+}
+
+/** A local HTTP receiver for callbacks. */
+export async function startReceiver(): Promise<Receiver> {
+  const received: unknown[] = [];
+  const waiting: ((body: unknown) => void)[] = [];
+  const server = createServer((request, response) => {
+    let text = "";
+    request.on("data", (chunk: Buffer) => (text += chunk.toString("utf8")));
+    request.on("end", () => {
+      const body = JSON.parse(text) as unknown;
+      received.push(body);
+      response.writeHead(200).end();
+      waiting.shift()?.(body);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/callback`,
+    received,
+    next: () =>
+      new Promise((resolve, reject) => {
+        waiting.push(resolve);
+        setTimeout(() => reject(new Error("no callback within 5 s")), 5000).unref();
+      }),
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
