@@ -24,14 +24,26 @@ function positiveInteger(
   return value;
 }
 
-const { values } = parseArgs({
-  options: {
-    port: { type: "string" },
-    "token-lifetime": { type: "string" },
-    "settle-delay": { type: "string" },
-    help: { type: "boolean", short: "h" },
-  },
-});
+const USAGE =
+  "Usage: almara-pay-sandbox [--port 4010] [--token-lifetime 3600] [--settle-delay 1000]";
+
+function parseOptions() {
+  try {
+    return parseArgs({
+      options: {
+        port: { type: "string" },
+        "token-lifetime": { type: "string" },
+        "settle-delay": { type: "string" },
+        help: { type: "boolean", short: "h" },
+      },
+    }).values;
+  } catch (error) {
+    console.error(`almara-pay-sandbox: ${(error as Error).message}\n${USAGE}`);
+    process.exit(2);
+  }
+}
+
+const values = parseOptions();
 if (values.help) {
   console.log(
     "Usage: almara-pay-sandbox [--port 4010] [--token-lifetime 3600] [--settle-delay 1000]",

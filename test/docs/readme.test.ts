@@ -9,9 +9,29 @@ const readme = readFileSync(new URL("../../README.md", import.meta.url), "utf8")
 const tsBlocks = [...readme.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]);
 
 describe("README samples", () => {
-  it.each(["readme-bill-validation.snippet.ts"])("shows %s verbatim", (file) => {
-    const snippet = readFileSync(new URL(file, import.meta.url), "utf8");
-    expect(snippet).toContain('from "almara-pay"');
-    expect(tsBlocks).toContain(snippet);
-  });
+  it.each(["readme-bill-validation.snippet.ts", "readme-sandbox.snippet.ts"])(
+    "shows %s verbatim",
+    (file) => {
+      const snippet = readFileSync(new URL(file, import.meta.url), "utf8");
+      expect(snippet).toContain('from "almara-pay"');
+      expect(tsBlocks).toContain(snippet);
+    },
+  );
+});
+
+describe("the README's sandbox sample", () => {
+  it("runs and prints what its comments say", async () => {
+    const { execFile } = await import("node:child_process");
+    const { promisify } = await import("node:util");
+    const root = new URL("../..", import.meta.url);
+    const { stdout } = await promisify(execFile)(
+      "node_modules/.bin/tsx",
+      ["test/docs/readme-sandbox.snippet.ts"],
+      { cwd: root },
+    );
+    const [status, ...rest] = stdout.split("\n");
+    expect(status).toBe("503");
+    expect(rest.join("\n")).toContain("KE-NAIROBI-WATER");
+    expect(rest.join("\n")).toContain("GET /v1/bill-services 503");
+  }, 30_000);
 });
