@@ -253,6 +253,23 @@ describe("sandbox operations", () => {
     expect(noAmount.error).toMatchObject({ errors: { Amount: ["The Amount field is required."] } });
   });
 
+  it.each(operations().map((o) => [o.operation.operationId as string, o] as const))(
+    "%s: answers the documented 429 (with Retry-After) and 500",
+    async (operationId, op) => {
+      for (const [status, fault] of [
+        [429, { status: 429, retryAfter: 1 }],
+        [500, { status: 500 }],
+      ] as const) {
+        h.sandbox.injectFault(operationId, fault);
+        const answer = await h.contract.fetch(
+          new Request(`${h.sandbox.url}${op.path}`, { method: op.method.toUpperCase() }),
+        );
+        expect(answer.status).toBe(status);
+        if (status === 429) expect(answer.headers.get("retry-after")).toBe("1");
+      }
+    },
+  );
+
   it("answered every operation of the spec, each answer valid against its response schema", () => {
     expect(h.contract.violations).toEqual([]);
     const ids = operations().map((o) => o.operation.operationId as string);
