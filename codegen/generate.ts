@@ -38,6 +38,79 @@ export async function bundleSpec(specRoot = defaultSpecRoot): Promise<Record<str
   return result.parsed as Record<string, unknown>;
 }
 
+type Json = Record<string, unknown>;
+
+/** Follows local `$ref`s inside the bundled spec. */
+function deref(spec: Json, node: unknown): Json {
+  let current = node as Json;
+  while (current && typeof current.$ref === "string") {
+    current = (current.$ref as string)
+      .replace(/^#\//, "")
+      .split("/")
+      .reduce<Json>((n, key) => n[key.replace(/~1/g, "/").replace(/~0/g, "~")] as Json, spec);
+  }
+  return current;
+}
+
+/** Whether a schema (through $ref, allOf, oneOf, anyOf) declares a property. */
+function declaresProperty(
+  spec: Json,
+  schema: unknown,
+  name: string,
+  seen = new Set<unknown>(),
+): boolean {
+  const node = deref(spec, schema);
+  if (!node || seen.has(node)) return false;
+  seen.add(node);
+  if ((node.properties as Json | undefined)?.[name]) return true;
+  return ["allOf", "oneOf", "anyOf"].some((k) =>
+    ((node[k] as unknown[] | undefined) ?? []).some((s) => declaresProperty(spec, s, name, seen)),
+  );
+}
+
+/**
+ * Per-operation facts the runtime needs without the spec: which operations take an
+ * `originatorConversationId` and which move money.
+ */
+function renderOperationMeta(spec: Json): string {
+  const entries: string[] = [];
+  for (const [path, item] of Object.entries(spec.paths as Json)) {
+    for (const method of ["get", "put", "post", "delete", "patch"]) {
+      const op = (item as Json)[method] as Json | undefined;
+      if (!op) continue;
+      const schema = ((op.requestBody as Json | undefined)?.content as Json | undefined)?.[
+        "application/json"
+      ] as Json | undefined;
+      const takesId = schema
+        ? declaresProperty(spec, schema.schema, "originatorConversationId")
+        : false;
+      const money = op["x-almara-money-moving"] as Json | undefined;
+      const fields = [`operationId: ${JSON.stringify(op.operationId)}`];
+      if (takesId) fields.push("takesOriginatorConversationId: true");
+      if (money) fields.push(`moneyMovingWhen: ${JSON.stringify(money)}`);
+      entries.push(
+        `  ${JSON.stringify(`${method.toUpperCase()} ${path}`)}: { ${fields.join(", ")} },`,
+      );
+    }
+  }
+  return [
+    HEADER,
+    "/** What the runtime needs to know of each operation, keyed by `METHOD /path`. */",
+    "export interface OperationMeta {",
+    "  readonly operationId: string;",
+    "  /** The JSON body has an `originatorConversationId`. */",
+    "  readonly takesOriginatorConversationId?: true;",
+    "  /** Body field values that make a request move money (`x-almara-money-moving`). */",
+    "  readonly moneyMovingWhen?: Readonly<Record<string, unknown>>;",
+    "}",
+    "",
+    "export const operationMeta: Readonly<Record<string, OperationMeta>> = {",
+    ...entries,
+    "};",
+    "",
+  ].join("\n");
+}
+
 /** The generated files, path → contents, formatted as they are committed. */
 export async function renderGenerated(specRoot = defaultSpecRoot): Promise<Map<string, string>> {
   const spec = await bundleSpec(specRoot);
@@ -48,9 +121,14 @@ export async function renderGenerated(specRoot = defaultSpecRoot): Promise<Map<s
     parser: "typescript",
   });
   const json = await prettier.format(JSON.stringify(spec), { ...prettierOptions, parser: "json" });
+  const meta = await prettier.format(renderOperationMeta(spec), {
+    ...prettierOptions,
+    parser: "typescript",
+  });
   return new Map([
     [join(outDir, "schema.ts"), types],
     [join(outDir, "openapi.json"), json],
+    [join(outDir, "operations.ts"), meta],
   ]);
 }
 

@@ -4,6 +4,7 @@
  */
 import type { Middleware } from "openapi-fetch";
 import { createLog, type Logger } from "./logger.js";
+import { operationContextOf, setOperationContext } from "./operation-context.js";
 import { copyRequestOptions, tagResponse } from "./request-info.js";
 import type { TokenProvider } from "./token-provider.js";
 
@@ -61,6 +62,8 @@ export function createAuthMiddleware(options: AuthMiddlewareOptions): Middleware
         redirect: request.redirect,
       });
       copyRequestOptions(request, replay);
+      const context = operationContextOf(request);
+      if (context) setOperationContext(replay, context);
       const answer = await clientOptions.fetch(replay);
       tagResponse(answer, replay);
       return answer;

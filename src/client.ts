@@ -1,5 +1,8 @@
 import createClient, { type Client } from "openapi-fetch";
 import { createAuthMiddleware } from "./auth-middleware.js";
+import { createIdempotencyMiddleware } from "./idempotency-middleware.js";
+import { createLog } from "./logger.js";
+import { createRetryingFetch } from "./retry.js";
 import type { paths } from "./generated/schema.js";
 import { resolveOptions, type AlmaraPayOptions } from "./options.js";
 import { createTokenProvider, type TokenProvider } from "./token-provider.js";
@@ -13,7 +16,8 @@ export type AlmaraPayClient = Client<paths, "application/json"> & {
 
 /**
  * Creates an Almara Pay client: an openapi-fetch client over the spec's `paths`, with the auth
- * middleware applied and a per-request timeout. Options are checked here, once.
+ * middleware applied, a per-request timeout, safe retries and an `originatorConversationId` for every
+ * request that takes one. Options are checked here, once.
  *
  * @example
  * const pay = createAlmaraPay({ baseUrl, clientId, clientSecret });
@@ -21,7 +25,13 @@ export type AlmaraPayClient = Client<paths, "application/json"> & {
  */
 export function createAlmaraPay(options: AlmaraPayOptions): AlmaraPayClient {
   const resolved = resolveOptions(options);
-  const transport = createTransport({ fetch: resolved.fetch, timeoutMs: resolved.timeoutMs });
+  const transport = createRetryingFetch(
+    createTransport({ fetch: resolved.fetch, timeoutMs: resolved.timeoutMs }),
+    {
+      policy: resolved.retry,
+      log: createLog(resolved.logger),
+    },
+  );
   const tokenProvider = createTokenProvider({
     tokenUrl: resolved.tokenUrl,
     clientId: resolved.clientId,
@@ -36,7 +46,9 @@ export function createAlmaraPay(options: AlmaraPayOptions): AlmaraPayClient {
     baseUrl: resolved.baseUrl,
     fetch: transport,
   });
+  // Order matters: the id is added before the auth middleware keeps the body for a 401 replay.
   client.use(
+    createIdempotencyMiddleware(),
     createAuthMiddleware({
       tokenProvider,
       ...(resolved.logger ? { logger: resolved.logger } : {}),

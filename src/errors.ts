@@ -57,6 +57,7 @@ const REASON_PHRASES: Record<number, string> = {
 export type ApiErrorKind = "problem" | "domain" | "oauth" | "unknown";
 
 export interface ApiErrorInit {
+  originatorConversationId?: string | undefined;
   status: number;
   statusText?: string;
   method: string;
@@ -85,6 +86,8 @@ export class ApiError extends AlmaraPayError {
   readonly fieldErrors: Readonly<Record<string, readonly string[]>> | undefined;
   /** Domain-error `reason`, or OAuth `error`, when the body has one. */
   readonly reason: string | undefined;
+  /** The `originatorConversationId` the request carried, if it had one. */
+  readonly originatorConversationId: string | undefined;
 
   constructor(init: ApiErrorInit, options: AlmaraPayErrorOptions = {}) {
     const parsed = parseErrorBody(init.body);
@@ -102,6 +105,7 @@ export class ApiError extends AlmaraPayError {
       init.headers?.get("x-request-id") ?? init.headers?.get("request-id") ?? undefined;
     this.fieldErrors = parsed.fieldErrors;
     this.reason = parsed.reason === undefined ? undefined : redactText(parsed.reason);
+    this.originatorConversationId = init.originatorConversationId;
   }
 }
 
@@ -123,16 +127,97 @@ export class AuthenticationError extends AlmaraPayError {
   }
 }
 
+/** Error codes that prove the request never left: nothing was connected to send it to. */
+const NOT_SENT_CODES = new Set([
+  "ECONNREFUSED",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+]);
+
+/** True when an error's cause chain shows the connection was never made. */
+function neverConnected(error: unknown): boolean {
+  for (let e = error, depth = 0; e && typeof e === "object" && depth < 5; depth++) {
+    if (NOT_SENT_CODES.has(String((e as { code?: unknown }).code))) return true;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return false;
+}
+
 /** The request never got an answer: DNS, refused or reset connection, TLS… */
 export class NetworkError extends AlmaraPayError {
   readonly method: string;
   readonly path: string;
+  /**
+   * False when the request provably never reached the server (the connection was refused or the
+   * host could not be resolved); true when it may have.
+   */
+  readonly requestSent: boolean;
 
   constructor(method: string, path: string, options: AlmaraPayErrorOptions = {}) {
     const why = options.cause instanceof Error ? `: ${options.cause.message}` : "";
     super(`${method} ${path} failed before an answer arrived${why}`, options);
     this.method = method;
     this.path = path;
+    this.requestSent = !neverConnected(options.cause);
+  }
+}
+
+/** A 2xx answer whose body is not the JSON the operation returns (empty, truncated, HTML…). */
+export class InvalidResponseError extends AlmaraPayError {
+  readonly method: string;
+  readonly path: string;
+  readonly status: number;
+
+  constructor(
+    method: string,
+    path: string,
+    status: number,
+    problem: string,
+    options: AlmaraPayErrorOptions = {},
+  ) {
+    super(`${method} ${path} answered ${status} with ${problem}`, options);
+    this.method = method;
+    this.path = path;
+    this.status = status;
+  }
+}
+
+/**
+ * A money-moving request was sent but its outcome is unknown (timeout, dropped connection, 5xx,
+ * unreadable answer). The payment may or may not have been made: look it up by
+ * `originatorConversationId` (`findPaymentOutcome`) before doing anything else. Never resend it
+ * under a new id.
+ */
+export class AmbiguousOutcomeError extends AlmaraPayError {
+  readonly method: string;
+  readonly path: string;
+  /** The id the payment was sent with: the key to look it up. */
+  readonly originatorConversationId: string | undefined;
+  /** HTTP status, when the server answered (5xx). */
+  readonly status: number | undefined;
+
+  constructor(
+    init: {
+      method: string;
+      path: string;
+      originatorConversationId: string | undefined;
+      status?: number;
+      why: string;
+    },
+    options: AlmaraPayErrorOptions = {},
+  ) {
+    const id = init.originatorConversationId ?? "(none)";
+    super(
+      `${init.method} ${init.path} may or may not have been processed (${init.why}); ` +
+        `look it up by originatorConversationId ${id} before retrying`,
+      options,
+    );
+    this.method = init.method;
+    this.path = init.path;
+    this.originatorConversationId = init.originatorConversationId;
+    this.status = init.status;
   }
 }
 
@@ -153,6 +238,15 @@ export class TimeoutError extends AlmaraPayError {
     this.path = path;
     this.timeoutMs = timeoutMs;
   }
+}
+
+/** True for an `AmbiguousOutcomeError`, from any realm. */
+export function isAmbiguousOutcomeError(value: unknown): value is AmbiguousOutcomeError {
+  return isBranded(value) && value.name === "AmbiguousOutcomeError";
+}
+/** True for an `InvalidResponseError`, from any realm. */
+export function isInvalidResponseError(value: unknown): value is InvalidResponseError {
+  return isBranded(value) && value.name === "InvalidResponseError";
 }
 
 function isBranded(value: unknown): value is AlmaraPayError {

@@ -2,6 +2,7 @@ import type { Logger } from "./logger.js";
 import type { TokenCache } from "./token-provider.js";
 import { tokenBaseUrl } from "./token-provider.js";
 import type { FetchLike } from "./transport.js";
+import { resolveRetry, type ResolvedRetry, type RetryOptions } from "./retry.js";
 
 /** Options of `createAlmaraPay`. */
 export interface AlmaraPayOptions {
@@ -31,6 +32,13 @@ export interface AlmaraPayOptions {
    */
   timeoutMs?: number;
   /**
+   * How calls are retried, or `false` for never. Reads are retried on network errors and
+   * 408/429/500/502/503/504; a POST only when it provably never reached the server (unless
+   * `unsafe: true`). A call can pass its own `retry`.
+   * @default { retries: 2, baseDelayMs: 250, maxDelayMs: 5000, maxRetryAfterMs: 30000, unsafe: false }
+   */
+  retry?: RetryOptions | false;
+  /**
    * The fetch to use (a test double, or a fetch with a proxy agent).
    * @default globalThis.fetch, looked up at each call
    */
@@ -54,6 +62,7 @@ export interface ResolvedOptions {
   scope: string;
   tokenUrl: string;
   timeoutMs: number;
+  retry: ResolvedRetry;
   fetch: FetchLike;
   tokenCache: TokenCache | undefined;
   logger: Logger | undefined;
@@ -136,6 +145,7 @@ export function resolveOptions(options: AlmaraPayOptions): ResolvedOptions {
     scope,
     tokenUrl,
     timeoutMs,
+    retry: resolveRetry(options.retry),
     // Look globalThis.fetch up at each call, so a fetch installed later (a test interceptor) is used.
     fetch: userFetch ?? ((input, init) => globalThis.fetch(input, init)),
     tokenCache,

@@ -4,7 +4,7 @@
  */
 import createClient from "openapi-fetch";
 import type { paths } from "./generated/schema.js";
-import { AuthenticationError, isAlmaraPayError } from "./errors.js";
+import { AuthenticationError, isAlmaraPayError, isInvalidResponseError } from "./errors.js";
 import { createLog, type Logger } from "./logger.js";
 import { registerSecret } from "./redact.js";
 import { createTransport, type FetchLike } from "./transport.js";
@@ -131,7 +131,10 @@ export function createTokenProvider(options: TokenProviderOptions): TokenProvide
         bodySerializer: (body) => new URLSearchParams(body as Record<string, string>).toString(),
       });
     } catch (error) {
-      const why = error instanceof SyntaxError ? "answered malformed JSON" : "could not be reached";
+      const why =
+        error instanceof SyntaxError || isInvalidResponseError(error)
+          ? "answered malformed JSON"
+          : "could not be reached";
       throw new AuthenticationError(
         `Token request to ${options.tokenUrl} failed: the endpoint ${why}`,
         {},

@@ -2,7 +2,7 @@
  * The `fetch` the SDK hands to openapi-fetch: a fresh timeout per request, the caller's signal
  * respected, the whole answer read within the timeout, and failures thrown as typed errors.
  */
-import { NetworkError, TimeoutError } from "./errors.js";
+import { InvalidResponseError, NetworkError, TimeoutError } from "./errors.js";
 import { describeRequest, requestOption, tagResponse } from "./request-info.js";
 
 export type FetchLike = (input: Request, init?: RequestInit) => Promise<Response>;
@@ -30,6 +30,7 @@ export function createTransport(options: TransportOptions): FetchLike {
       const answer = await untilAborted(options.fetch(request, { signal }), signal);
       // Read the whole body here, so a body that stalls is covered by the timeout too.
       const body = await untilAborted(answer.arrayBuffer(), signal);
+      checkJsonBody(answer, body, method, path);
       const response = new Response(NULL_BODY_STATUSES.has(answer.status) ? null : body, {
         status: answer.status,
         statusText: answer.statusText,
@@ -38,6 +39,7 @@ export function createTransport(options: TransportOptions): FetchLike {
       tagResponse(response, request);
       return response;
     } catch (error) {
+      if (error instanceof InvalidResponseError) throw error;
       if (request.signal.aborted) throw request.signal.reason;
       if (timeout.signal.aborted) throw new TimeoutError(method, path, timeoutMs, { cause: error });
       throw new NetworkError(method, path, { cause: error });
@@ -64,4 +66,20 @@ function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
       },
     );
   });
+}
+
+/** A 2xx JSON answer must carry JSON: an empty or unparseable body is an error, not `undefined`. */
+function checkJsonBody(answer: Response, body: ArrayBuffer, method: string, path: string): void {
+  if (answer.status < 200 || answer.status > 299 || NULL_BODY_STATUSES.has(answer.status)) return;
+  if (!(answer.headers.get("content-type") ?? "").toLowerCase().includes("json")) return;
+  const text = new TextDecoder().decode(body);
+  if (text.trim() === "")
+    throw new InvalidResponseError(method, path, answer.status, "an empty body");
+  try {
+    JSON.parse(text);
+  } catch (error) {
+    throw new InvalidResponseError(method, path, answer.status, "a body that is not valid JSON", {
+      cause: error,
+    });
+  }
 }

@@ -20,8 +20,9 @@ export async function unwrap<R extends FetchResult>(
 ): Promise<Exclude<R["data"], undefined>> {
   const { data, error, response } = await result;
   if (error !== undefined || !response.ok) {
-    const { method, path } = requestInfoOf(response);
+    const { method, path, originatorConversationId } = requestInfoOf(response);
     throw new ApiError({
+      originatorConversationId,
       status: response.status,
       statusText: response.statusText,
       method,
@@ -31,4 +32,14 @@ export async function unwrap<R extends FetchResult>(
     });
   }
   return data as Exclude<R["data"], undefined>;
+}
+
+/**
+ * The `originatorConversationId` a call was sent with — the caller's, or the one the SDK generated
+ * when the caller left it out. Undefined for operations that take none.
+ */
+export function originatorConversationIdOf(
+  result: FetchResult | { response: Response },
+): string | undefined {
+  return requestInfoOf(result.response).originatorConversationId;
 }

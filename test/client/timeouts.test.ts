@@ -44,7 +44,9 @@ describe("timeouts", () => {
       fetch: withSignal(api),
       timeoutMs: 60_000,
     });
-    const outcome = pay.GET("/v1/bill-services", { timeoutMs: 500 }).catch((e: unknown) => e);
+    const outcome = pay
+      .GET("/v1/bill-services", { timeoutMs: 500, retry: false })
+      .catch((e: unknown) => e);
     await vi.advanceTimersByTimeAsync(500);
     expect(await outcome).toMatchObject({
       name: "TimeoutError",
@@ -101,6 +103,7 @@ describe("timeouts", () => {
       ...CREDENTIALS,
       fetch: withSignal(api),
       timeoutMs: 2000,
+      retry: false,
     });
     const outcome = pay.GET("/v1/bill-services").catch((e: unknown) => e);
     await vi.advanceTimersByTimeAsync(2000);

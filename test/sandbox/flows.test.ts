@@ -138,7 +138,7 @@ describe("tokens over HTTP", () => {
 
 describe("fault injection", () => {
   it("answers an injected status with Retry-After for the next N requests only", async () => {
-    h = await startHarness();
+    h = await startHarness({}, { retry: false });
     h.sandbox.injectFault("findBillServices", { status: 503, retryAfter: 2 }, 2);
     const first = await h.pay.GET("/v1/bill-services");
     const second = await h.pay.GET("/v1/bill-services");
@@ -150,7 +150,7 @@ describe("fault injection", () => {
   });
 
   it("hangs, resets, and answers malformed, empty or HTML bodies on demand", async () => {
-    h = await startHarness();
+    h = await startHarness({}, { retry: false });
     h.sandbox.injectFault("GET /v1/bill-services", { hangMs: 300 });
     await expect(h.pay.GET("/v1/bill-services", { timeoutMs: 100 })).rejects.toMatchObject({
       name: "TimeoutError",
@@ -158,9 +158,15 @@ describe("fault injection", () => {
     h.sandbox.injectFault("findBillServices", { reset: "before" });
     await expect(h.pay.GET("/v1/bill-services")).rejects.toMatchObject({ name: "NetworkError" });
     h.sandbox.injectFault("findBillServices", { malformed: true });
-    await expect(h.pay.GET("/v1/bill-services")).rejects.toThrow(SyntaxError);
+    await expect(h.pay.GET("/v1/bill-services")).rejects.toMatchObject({
+      name: "InvalidResponseError",
+      message: "GET /v1/bill-services answered 200 with a body that is not valid JSON",
+    });
     h.sandbox.injectFault("findBillServices", { empty: true });
-    expect((await h.pay.GET("/v1/bill-services")).data).toBeUndefined();
+    await expect(h.pay.GET("/v1/bill-services")).rejects.toMatchObject({
+      name: "InvalidResponseError",
+      message: "GET /v1/bill-services answered 200 with an empty body",
+    });
     h.sandbox.injectFault("findBillServices", { html: 502 });
     const html = await h.pay.GET("/v1/bill-services");
     expect([html.response.status, html.error]).toEqual([
@@ -174,7 +180,8 @@ describe("fault injection", () => {
     const body = { ...billPayment, originatorConversationId: randomUUID() };
     h.sandbox.injectFault("postBillPayment", { reset: "after" });
     await expect(h.pay.POST("/v1/bill-payments", { body })).rejects.toMatchObject({
-      name: "NetworkError",
+      name: "AmbiguousOutcomeError",
+      originatorConversationId: body.originatorConversationId,
     });
     const stored = await h.pay.GET("/v1/bill-payments", {
       params: { query: { OriginatorConversationId: body.originatorConversationId } },
@@ -183,7 +190,11 @@ describe("fault injection", () => {
 
     const second = { ...billPayment, originatorConversationId: randomUUID() };
     h.sandbox.injectFault("postBillPayment", { status: 500, after: true });
-    expect((await h.pay.POST("/v1/bill-payments", { body: second })).response.status).toBe(500);
+    await expect(h.pay.POST("/v1/bill-payments", { body: second })).rejects.toMatchObject({
+      name: "AmbiguousOutcomeError",
+      status: 500,
+      originatorConversationId: second.originatorConversationId,
+    });
     const found = await h.pay.GET("/v1/bill-payments", {
       params: { query: { OriginatorConversationId: second.originatorConversationId } },
     });

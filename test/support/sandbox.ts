@@ -1,7 +1,7 @@
 /** Starting the sandbox and an SDK client on it, with every answer checked against the spec. */
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { createAlmaraPay, type AlmaraPayClient } from "../../src/index.js";
+import { createAlmaraPay, type AlmaraPayClient, type AlmaraPayOptions } from "../../src/index.js";
 import { startSandbox, type Sandbox, type SandboxOptions } from "../../src/sandbox/index.js";
 import { contractFetch, type ContractCheck } from "./contract-fetch.js";
 
@@ -11,7 +11,10 @@ export interface Harness {
   contract: ContractCheck;
 }
 
-export async function startHarness(options: SandboxOptions = {}): Promise<Harness> {
+export async function startHarness(
+  options: SandboxOptions = {},
+  client: Partial<AlmaraPayOptions> = {},
+): Promise<Harness> {
   const sandbox = await startSandbox({
     settleDelayMs: 20,
     onError: (e) => console.error(e),
@@ -22,6 +25,7 @@ export async function startHarness(options: SandboxOptions = {}): Promise<Harnes
     baseUrl: sandbox.url,
     ...sandbox.credentials,
     fetch: contract.fetch,
+    ...client,
   });
   return { sandbox, pay, contract };
 }

@@ -1,0 +1,45 @@
+/**
+ * openapi-fetch middleware that gives every request of an operation taking an
+ * `originatorConversationId` one (a UUID) when the caller left it out, and records what the
+ * request is, so that retries and errors can tell a payment from a read.
+ */
+import type { Middleware } from "openapi-fetch";
+import { operationMeta } from "./generated/operations.js";
+import { describeOperation, setOperationContext } from "./operation-context.js";
+import { copyRequestOptions } from "./request-info.js";
+
+export function createIdempotencyMiddleware(): Middleware {
+  return {
+    async onRequest({ request, schemaPath }) {
+      const meta = operationMeta[`${request.method} ${schemaPath}`];
+      if (!meta) return undefined;
+      let body: unknown;
+      if (meta.takesOriginatorConversationId && request.body) {
+        try {
+          body = JSON.parse(await request.clone().text());
+        } catch {
+          body = undefined; // not JSON: sent as it is, and the API will say what is wrong
+        }
+      }
+      let next = request;
+      if (isRecord(body) && body.originatorConversationId === undefined) {
+        body = { ...body, originatorConversationId: globalThis.crypto.randomUUID() };
+        next = new Request(request.url, {
+          method: request.method,
+          headers: request.headers,
+          body: JSON.stringify(body),
+          signal: request.signal,
+          redirect: request.redirect,
+        });
+        copyRequestOptions(request, next);
+      }
+      const context = describeOperation(request.method, schemaPath, body);
+      if (context) setOperationContext(next, context);
+      return next === request ? undefined : next;
+    },
+  };
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}

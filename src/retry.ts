@@ -1,0 +1,219 @@
+/**
+ * The retrying `fetch`: exponential backoff with jitter, `Retry-After` honoured and capped.
+ * Reads are retried; a request that changes state is resent only when it provably never reached
+ * the server, or when the caller opts in with `retry: { unsafe: true }` (a payment is then resent
+ * with the same `originatorConversationId`, never a new one). A money-moving request whose outcome
+ * is unknown ends in an `AmbiguousOutcomeError`.
+ */
+import {
+  AmbiguousOutcomeError,
+  isAlmaraPayError,
+  isInvalidResponseError,
+  isNetworkError,
+  isTimeoutError,
+  type NetworkError,
+} from "./errors.js";
+import type { Log } from "./logger.js";
+import { operationContextOf, setOperationContext } from "./operation-context.js";
+import { copyRequestOptions, describeRequest, requestOption } from "./request-info.js";
+import type { FetchLike } from "./transport.js";
+
+/** How calls are retried. Every field is optional; unset fields keep the defaults. */
+export interface RetryOptions {
+  /** Retries after the first attempt. @default 2 */
+  retries?: number;
+  /** First backoff delay; doubles with each retry, with jitter. @default 250 */
+  baseDelayMs?: number;
+  /** Longest backoff delay. @default 5000 */
+  maxDelayMs?: number;
+  /** Longest `Retry-After` honoured; an answer asking for longer is not retried. @default 30000 */
+  maxRetryAfterMs?: number;
+  /** Statuses retried for reads. @default [408, 429, 500, 502, 503, 504] */
+  statuses?: readonly number[];
+  /**
+   * Also resend requests that change state (POST) after they may have reached the server. A payment
+   * is resent with the same `originatorConversationId`, so the API refuses a second one as a
+   * duplicate. @default false
+   */
+  unsafe?: boolean;
+}
+
+/** The defaults, in one place. */
+export const DEFAULT_RETRY: Readonly<Required<RetryOptions>> = Object.freeze({
+  retries: 2,
+  baseDelayMs: 250,
+  maxDelayMs: 5000,
+  maxRetryAfterMs: 30_000,
+  statuses: Object.freeze([408, 429, 500, 502, 503, 504]),
+  unsafe: false,
+});
+
+export type ResolvedRetry = Readonly<Required<RetryOptions>>;
+
+/** Merges options over a base policy, checking each value; throws naming the bad option. */
+export function resolveRetry(
+  options: RetryOptions | false | undefined,
+  base: ResolvedRetry = DEFAULT_RETRY,
+  name = "retry",
+): ResolvedRetry {
+  if (options === false) return { ...base, retries: 0 };
+  if (options === undefined) return base;
+  if (typeof options !== "object" || options === null) {
+    throw new TypeError(`almara-pay: options.${name} must be an object or false`);
+  }
+  const merged = { ...base, ...options };
+  for (const key of ["retries", "baseDelayMs", "maxDelayMs", "maxRetryAfterMs"] as const) {
+    const value = merged[key];
+    if (typeof value !== "number" || !Number.isFinite(value) || value < 0) {
+      throw new RangeError(
+        `almara-pay: options.${name}.${key} must be a non-negative number, got ${String(value)}`,
+      );
+    }
+  }
+  if (!Number.isInteger(merged.retries) || merged.retries > 10) {
+    throw new RangeError(
+      `almara-pay: options.${name}.retries must be an integer from 0 to 10, got ${merged.retries}`,
+    );
+  }
+  if (!Array.isArray(merged.statuses) || merged.statuses.some((s) => !Number.isInteger(s))) {
+    throw new TypeError(`almara-pay: options.${name}.statuses must be a list of HTTP statuses`);
+  }
+  return Object.freeze({ ...merged, unsafe: merged.unsafe === true });
+}
+
+const IDEMPOTENT_METHODS = new Set(["GET", "HEAD", "OPTIONS", "PUT", "DELETE"]);
+
+/** Milliseconds a `Retry-After` header asks for (seconds or an HTTP date), if it is valid. */
+export function retryAfterMs(header: string | null, now = Date.now()): number | undefined {
+  if (header === null || header.trim() === "") return undefined;
+  const seconds = Number(header);
+  if (Number.isFinite(seconds)) return seconds >= 0 ? seconds * 1000 : undefined;
+  const date = Date.parse(header);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+function backoffMs(policy: ResolvedRetry, retry: number): number {
+  const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** retry);
+  return ceiling / 2 + Math.random() * (ceiling / 2); // "equal jitter": never zero, never more than the ceiling
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      signal.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal.reason);
+    };
+    signal.addEventListener("abort", onAbort, { once: true });
+  });
+}
+
+type Outcome = { response: Response } | { error: unknown };
+
+export interface RetryingFetchOptions {
+  /** The policy calls use unless they pass their own `retry`. */
+  policy: ResolvedRetry;
+  log: Log;
+}
+
+export function createRetryingFetch(inner: FetchLike, options: RetryingFetchOptions): FetchLike {
+  return async (input, init) => {
+    const request = input instanceof Request ? input : new Request(input, init);
+    const perCall = requestOption<RetryOptions | false>(request, "retry");
+    const policy = perCall === undefined ? options.policy : resolveRetry(perCall, options.policy);
+    const context = operationContextOf(request);
+    const { method, path } = describeRequest(request);
+    const body = request.body ? await request.arrayBuffer() : undefined;
+    const idempotent = IDEMPOTENT_METHODS.has(method);
+
+    for (let retry = 0; ; retry++) {
+      const attempt = new Request(request.url, {
+        method,
+        headers: request.headers,
+        body: body ?? null,
+        signal: request.signal,
+        redirect: request.redirect,
+      });
+      copyRequestOptions(request, attempt);
+      if (context) setOperationContext(attempt, context);
+
+      let outcome: Outcome;
+      try {
+        outcome = { response: await inner(attempt) };
+      } catch (error) {
+        outcome = { error };
+      }
+
+      const wait =
+        retry < policy.retries ? retryDelay(outcome, policy, retry, idempotent) : undefined;
+      if (wait !== undefined) {
+        options.log(
+          "info",
+          `${method} ${path} failed (${describe(outcome)}); retry ${retry + 1} of ${policy.retries} in ${Math.round(wait)} ms`,
+        );
+        if ("response" in outcome) await outcome.response.body?.cancel().catch(() => undefined);
+        await sleep(wait, request.signal);
+        continue;
+      }
+      if (context?.moneyMoving && isAmbiguous(outcome)) {
+        const status = "response" in outcome ? outcome.response.status : undefined;
+        throw new AmbiguousOutcomeError(
+          {
+            method,
+            path,
+            originatorConversationId: context.originatorConversationId,
+            ...(status ? { status } : {}),
+            why: describe(outcome),
+          },
+          "error" in outcome ? { cause: outcome.error } : {},
+        );
+      }
+      if ("error" in outcome) throw outcome.error;
+      return outcome.response;
+    }
+  };
+}
+
+/** How long to wait before retrying, or undefined when this outcome is final. */
+function retryDelay(
+  outcome: Outcome,
+  policy: ResolvedRetry,
+  retry: number,
+  idempotent: boolean,
+): number | undefined {
+  if ("error" in outcome) {
+    const { error } = outcome;
+    if (isNetworkError(error) && !(error as NetworkError).requestSent)
+      return backoffMs(policy, retry);
+    if ((isNetworkError(error) || isTimeoutError(error)) && (idempotent || policy.unsafe))
+      return backoffMs(policy, retry);
+    return undefined;
+  }
+  const { response } = outcome;
+  if (!policy.statuses.includes(response.status) || !(idempotent || policy.unsafe))
+    return undefined;
+  const asked = retryAfterMs(response.headers.get("retry-after"));
+  if (asked === undefined) return backoffMs(policy, retry);
+  return asked <= policy.maxRetryAfterMs ? asked : undefined;
+}
+
+/** A money-moving request's outcome is unknown unless it was refused (4xx) or never sent. */
+function isAmbiguous(outcome: Outcome): boolean {
+  if ("response" in outcome) return outcome.response.status >= 500;
+  const { error } = outcome;
+  if (isNetworkError(error)) return (error as NetworkError).requestSent;
+  return isTimeoutError(error) || isInvalidResponseError(error) || !isAlmaraPayError(error);
+}
+
+function describe(outcome: Outcome): string {
+  if ("response" in outcome) return `HTTP ${outcome.response.status}`;
+  const { error } = outcome;
+  if (isTimeoutError(error)) return `timed out after ${error.timeoutMs} ms`;
+  if (isNetworkError(error)) return "the connection failed";
+  if (isInvalidResponseError(error)) return "the answer could not be read";
+  return "the call was aborted";
+}
