@@ -8,8 +8,26 @@ import { resolveOptions, type AlmaraPayOptions } from "./options.js";
 import { createTokenProvider, type TokenProvider } from "./token-provider.js";
 import { createTransport } from "./transport.js";
 
+/** A body with `originatorConversationId` optional: the SDK generates one when it is left out. */
+type IdOptional<B> = B extends { originatorConversationId: unknown }
+  ? Omit<B, "originatorConversationId"> & { originatorConversationId?: string }
+  : B;
+
+/** The spec's `paths`, as the SDK's client accepts them: generated ids may be left out. */
+export type AlmaraPayPaths = {
+  [Path in keyof paths]: {
+    [M in keyof paths[Path]]: paths[Path][M] extends {
+      requestBody: { content: { "application/json": infer B } };
+    }
+      ? Omit<paths[Path][M], "requestBody"> & {
+          requestBody: { content: { "application/json": IdOptional<B> } };
+        }
+      : paths[Path][M];
+  };
+};
+
 /** An openapi-fetch client typed by the Almara Pay spec, with authentication applied. */
-export type AlmaraPayClient = Client<paths, "application/json"> & {
+export type AlmaraPayClient = Client<AlmaraPayPaths, "application/json"> & {
   /** The client's token provider (to invalidate its token, for example). */
   readonly tokenProvider: TokenProvider;
 };
@@ -42,7 +60,7 @@ export function createAlmaraPay(options: AlmaraPayOptions): AlmaraPayClient {
     ...(resolved.tokenCache ? { cache: resolved.tokenCache } : {}),
     ...(resolved.logger ? { logger: resolved.logger } : {}),
   });
-  const client = createClient<paths, "application/json">({
+  const client = createClient<AlmaraPayPaths, "application/json">({
     baseUrl: resolved.baseUrl,
     fetch: transport,
   });

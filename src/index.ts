@@ -2,7 +2,7 @@
  * almara-pay: the public surface. Every export is named here.
  */
 export { createAlmaraPay } from "./client.js";
-export type { AlmaraPayClient } from "./client.js";
+export type { AlmaraPayClient, AlmaraPayPaths } from "./client.js";
 export type { AlmaraPayOptions } from "./options.js";
 
 export { createTokenProvider } from "./token-provider.js";
@@ -15,22 +15,37 @@ export type {
 export { createAuthMiddleware } from "./auth-middleware.js";
 export type { AuthMiddlewareOptions } from "./auth-middleware.js";
 export { createTransport } from "./transport.js";
+export { DEFAULT_RETRY, createRetryingFetch } from "./retry.js";
+export type { RetryOptions, RetryingFetchOptions } from "./retry.js";
+export { createIdempotencyMiddleware } from "./idempotency-middleware.js";
+export { findPaymentOutcome } from "./payment-outcome.js";
+export type {
+  BillPaymentRecord,
+  FindPaymentOutcomeOptions,
+  PaymentOutcome,
+} from "./payment-outcome.js";
+export { RESULT_CODES, describeResultCode } from "./result-codes.js";
+export type { ResultAction, ResultCode, ResultCodeInfo } from "./result-codes.js";
 export type { FetchLike, TransportOptions } from "./transport.js";
 
 export {
   AlmaraPayError,
+  AmbiguousOutcomeError,
   ApiError,
   AuthenticationError,
   NetworkError,
+  InvalidResponseError,
   TimeoutError,
   isAlmaraPayError,
+  isAmbiguousOutcomeError,
+  isInvalidResponseError,
   isApiError,
   isAuthenticationError,
   isNetworkError,
   isTimeoutError,
 } from "./errors.js";
 export type { ApiErrorKind } from "./errors.js";
-export { unwrap } from "./unwrap.js";
+export { originatorConversationIdOf, unwrap } from "./unwrap.js";
 export type { FetchResult } from "./unwrap.js";
 export type { Logger } from "./logger.js";
 

@@ -1,10 +1,12 @@
 /** Compile-time tests of the client's public types. */
 import type { Client } from "openapi-fetch";
+import { billPayment } from "../support/fixtures.js";
 import { describe, expectTypeOf, it } from "vitest";
 import {
   createAlmaraPay,
   unwrap,
   type AlmaraPayOptions,
+  type AlmaraPayPaths,
   type components,
   type paths,
 } from "../../src/index.js";
@@ -17,7 +19,7 @@ const pay = createAlmaraPay({
 
 describe("createAlmaraPay", () => {
   it("returns an openapi-fetch client typed by the spec's paths", () => {
-    expectTypeOf(pay).toExtend<Client<paths, "application/json">>();
+    expectTypeOf(pay).toExtend<Client<AlmaraPayPaths, "application/json">>();
     expectTypeOf(pay.use).toEqualTypeOf<Client<paths, "application/json">["use"]>();
   });
 
@@ -29,7 +31,19 @@ describe("createAlmaraPay", () => {
     expectTypeOf<AlmaraPayOptions["timeoutMs"]>().toEqualTypeOf<number | undefined>();
   });
 
-  it("accepts a per-request timeoutMs", () => {
+  it("lets a payment leave out originatorConversationId (the SDK generates it) but nothing else", () => {
+    const { originatorConversationId: _id, ...withoutId } = billPayment;
+    void pay.POST("/v1/bill-payments", { body: withoutId });
+    const { msisdn: _msisdn, ...withoutMsisdn } = withoutId;
+    // @ts-expect-error -- a payment still needs the payer's msisdn
+    void pay.POST("/v1/bill-payments", { body: withoutMsisdn });
+    // @ts-expect-error -- and a valid transactionType
+    void pay.POST("/v1/bill-payments", { body: { ...withoutId, transactionType: 4 } });
+  });
+
+  it("accepts a per-request timeoutMs and retry", () => {
+    void pay.GET("/v1/bill-services", { retry: false });
+    void pay.GET("/v1/bill-services", { retry: { retries: 5 } });
     void pay.GET("/v1/bill-services", { timeoutMs: 5000 });
   });
 });
