@@ -111,6 +111,75 @@ function renderOperationMeta(spec: Json): string {
   ].join("\n");
 }
 
+/** The JSON Schema keywords src/schema-check.ts implements; any other fails generation. */
+const CHECKED_KEYWORDS = new Set([
+  ...["type", "properties", "required", "additionalProperties", "items", "minItems", "maxItems"],
+  ...["enum", "const", "pattern", "minLength", "maxLength", "format"],
+  ...["minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "allOf", "anyOf", "oneOf"],
+]);
+/** Keywords that only annotate. */
+const ANNOTATIONS = new Set([
+  "description",
+  "title",
+  "examples",
+  "example",
+  "writeOnly",
+  "readOnly",
+  "deprecated",
+]);
+
+/** A schema with every $ref inlined and annotations dropped, checked to use only known keywords. */
+function inlineSchema(spec: Json, schema: unknown, where: string): Json {
+  const node = deref(spec, schema);
+  const out: Json = {};
+  for (const [key, value] of Object.entries(node)) {
+    if (ANNOTATIONS.has(key)) continue;
+    if (!CHECKED_KEYWORDS.has(key))
+      throw new Error(`${where}: keyword "${key}" is not supported by src/schema-check.ts`);
+    if (key === "properties") {
+      out[key] = Object.fromEntries(
+        Object.entries(value as Json).map(([name, s]) => [
+          name,
+          inlineSchema(spec, s, `${where}/${name}`),
+        ]),
+      );
+    } else if (key === "items" || (key === "additionalProperties" && typeof value === "object")) {
+      out[key] = inlineSchema(spec, value, `${where}/${key}`);
+    } else if (key === "allOf" || key === "anyOf" || key === "oneOf") {
+      out[key] = (value as unknown[]).map((s, i) => inlineSchema(spec, s, `${where}/${key}/${i}`));
+    } else {
+      out[key] = value;
+    }
+  }
+  return out;
+}
+
+/** The request-body schema of every callback in the spec, by callback name, for run-time checks. */
+function renderCallbackSchemas(spec: Json): string {
+  const schemas: Record<string, Json> = {};
+  for (const item of Object.values(spec.paths as Json)) {
+    for (const op of Object.values(item as Json)) {
+      for (const [name, callback] of Object.entries(
+        ((op as Json).callbacks as Json | undefined) ?? {},
+      )) {
+        for (const pathItem of Object.values(deref(spec, callback))) {
+          const post = (pathItem as Json).post as Json;
+          const media = ((post.requestBody as Json).content as Json)["application/json"] as Json;
+          schemas[name] = inlineSchema(spec, media.schema, `callbacks/${name}`);
+        }
+      }
+    }
+  }
+  return [
+    HEADER,
+    'import type { JsonSchema } from "../schema-check.js";',
+    "",
+    "/** The request-body schema of each callback the spec describes, every $ref inlined. */",
+    `export const callbackSchemas = ${JSON.stringify(schemas)} as const satisfies Record<string, JsonSchema>;`,
+    "",
+  ].join("\n");
+}
+
 /** The generated files, path → contents, formatted as they are committed. */
 export async function renderGenerated(specRoot = defaultSpecRoot): Promise<Map<string, string>> {
   const spec = await bundleSpec(specRoot);
@@ -125,10 +194,15 @@ export async function renderGenerated(specRoot = defaultSpecRoot): Promise<Map<s
     ...prettierOptions,
     parser: "typescript",
   });
+  const callbacks = await prettier.format(renderCallbackSchemas(spec), {
+    ...prettierOptions,
+    parser: "typescript",
+  });
   return new Map([
     [join(outDir, "schema.ts"), types],
     [join(outDir, "openapi.json"), json],
     [join(outDir, "operations.ts"), meta],
+    [join(outDir, "callback-schemas.ts"), callbacks],
   ]);
 }
 

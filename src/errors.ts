@@ -240,6 +240,32 @@ export class TimeoutError extends AlmaraPayError {
   }
 }
 
+/** A callback body that is not what the spec says it is; `field` names where. */
+export class CallbackError extends AlmaraPayError {
+  /** The offending field as a dotted path (`amount`, `message.remarks`), or `$` for the whole body. */
+  readonly field: string;
+  readonly reason: string;
+
+  constructor(
+    callback: string,
+    field: string,
+    reason: string,
+    options: AlmaraPayErrorOptions = {},
+  ) {
+    super(
+      `${callback} callback rejected: ${field === "$" ? "the body" : field} ${reason}`,
+      options,
+    );
+    this.field = field;
+    this.reason = reason;
+  }
+}
+
+/** True for a `CallbackError`, from any realm. */
+export function isCallbackError(value: unknown): value is CallbackError {
+  return isBranded(value) && value.name === "CallbackError";
+}
+
 /** True for an `AmbiguousOutcomeError`, from any realm. */
 export function isAmbiguousOutcomeError(value: unknown): value is AmbiguousOutcomeError {
   return isBranded(value) && value.name === "AmbiguousOutcomeError";

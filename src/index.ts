@@ -25,6 +25,8 @@ export type {
   PaymentOutcome,
 } from "./payment-outcome.js";
 export { RESULT_CODES, describeResultCode } from "./result-codes.js";
+export { parseBillPaymentCallback, readCallback } from "./callbacks.js";
+export type { BillPaymentCallback, CallbackBody, CallbackResult } from "./callbacks.js";
 export type { ResultAction, ResultCode, ResultCodeInfo } from "./result-codes.js";
 export type { FetchLike, TransportOptions } from "./transport.js";
 
@@ -32,12 +34,14 @@ export {
   AlmaraPayError,
   AmbiguousOutcomeError,
   ApiError,
+  CallbackError,
   AuthenticationError,
   NetworkError,
   InvalidResponseError,
   TimeoutError,
   isAlmaraPayError,
   isAmbiguousOutcomeError,
+  isCallbackError,
   isInvalidResponseError,
   isApiError,
   isAuthenticationError,

@@ -1,0 +1,94 @@
+/**
+ * Typed parsing of the callbacks the API POSTs to you, checked against the spec's callback schemas
+ * (generated into src/generated/callback-schemas.ts). A parser returns a typed event or throws a
+ * `CallbackError` naming the field — never anything else.
+ */
+import { CallbackError } from "./errors.js";
+import { callbackSchemas } from "./generated/callback-schemas.js";
+import type { components } from "./generated/schema.js";
+import { checkSchema, type JsonSchema } from "./schema-check.js";
+
+/** The body of the bill-payment callback: the stored payment, as `GET /v1/bill-payments` returns it. */
+export type BillPaymentCallback = components["schemas"]["BillPaymentStatus"];
+
+/** What a callback body may arrive as: raw text or bytes, or already parsed JSON. */
+export type CallbackBody = string | Uint8Array | ArrayBuffer | unknown;
+
+/** Bodies larger than this are refused before parsing. */
+const MAX_CALLBACK_BYTES = 1024 * 1024;
+
+function pointerToField(pointer: string): string {
+  if (pointer === "") return "$";
+  return pointer
+    .slice(1)
+    .split("/")
+    .map((segment) => segment.replace(/~1/g, "/").replace(/~0/g, "~"))
+    .join(".");
+}
+
+function parseWith<T>(name: string, schema: JsonSchema, raw: CallbackBody): T {
+  try {
+    let value: unknown = raw;
+    if (raw instanceof ArrayBuffer || raw instanceof Uint8Array) {
+      if (raw.byteLength > MAX_CALLBACK_BYTES)
+        throw new CallbackError(name, "$", "is larger than 1 MiB");
+      value = new TextDecoder("utf-8", { fatal: true }).decode(raw);
+    }
+    if (typeof value === "string") {
+      if (value.length > MAX_CALLBACK_BYTES)
+        throw new CallbackError(name, "$", "is larger than 1 MiB");
+      value = JSON.parse(value);
+    }
+    const problem = checkSchema(schema, value);
+    if (problem) throw new CallbackError(name, pointerToField(problem.path), problem.message);
+    return value as T;
+  } catch (error) {
+    if (error instanceof CallbackError) throw error;
+    throw new CallbackError(
+      name,
+      "$",
+      error instanceof SyntaxError ? "is not valid JSON" : "could not be read",
+      {
+        cause: error,
+      },
+    );
+  }
+}
+
+/**
+ * Parses the bill-payment callback POSTed to your `callBackUrl`.
+ *
+ * @throws CallbackError naming the field when the body is not the spec's shape.
+ */
+export function parseBillPaymentCallback(raw: CallbackBody): BillPaymentCallback {
+  return parseWith<BillPaymentCallback>("Bill payment", callbackSchemas.billPaymentResult, raw);
+}
+
+export type CallbackResult<T> =
+  /** Answer `status` (200) and act on `event`. */
+  | { ok: true; status: 200; event: T }
+  /** Answer `status` (400); `error` says what was wrong. */
+  | { ok: false; status: 400; error: CallbackError };
+
+/**
+ * Framework-agnostic callback handling: raw body in, typed event (or the 400 to answer) out.
+ *
+ * @example
+ * const result = readCallback(rawBody, parseBillPaymentCallback);
+ * response.writeHead(result.status).end();
+ * if (result.ok) await settle(result.event);
+ */
+export function readCallback<T>(
+  raw: CallbackBody,
+  parse: (raw: CallbackBody) => T,
+): CallbackResult<T> {
+  try {
+    return { ok: true, status: 200, event: parse(raw) };
+  } catch (error) {
+    const callbackError =
+      error instanceof CallbackError
+        ? error
+        : new CallbackError("Callback", "$", "could not be read", { cause: error });
+    return { ok: false, status: 400, error: callbackError };
+  }
+}
