@@ -9,14 +9,15 @@ const readme = readFileSync(new URL("../../README.md", import.meta.url), "utf8")
 const tsBlocks = [...readme.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]);
 
 describe("README samples", () => {
-  it.each(["readme-bill-validation.snippet.ts", "readme-sandbox.snippet.ts"])(
-    "shows %s verbatim",
-    (file) => {
-      const snippet = readFileSync(new URL(file, import.meta.url), "utf8");
-      expect(snippet).toContain('from "almara-pay"');
-      expect(tsBlocks).toContain(snippet);
-    },
-  );
+  it.each([
+    "readme-bill-validation.snippet.ts",
+    "readme-sandbox.snippet.ts",
+    "readme-when-things-go-wrong.snippet.ts",
+  ])("shows %s verbatim", (file) => {
+    const snippet = readFileSync(new URL(file, import.meta.url), "utf8");
+    expect(snippet).toContain('from "almara-pay"');
+    expect(tsBlocks).toContain(snippet);
+  });
 });
 
 describe("the README's sandbox sample", () => {
