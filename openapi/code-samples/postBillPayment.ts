@@ -1,0 +1,45 @@
+import { createAlmaraPay, isAmbiguousOutcomeError, isApiError, unwrap } from "almara-pay";
+
+const pay = createAlmaraPay({
+  baseUrl: process.env.ALMARA_BASE_URL!,
+  clientId: process.env.ALMARA_CLIENT_ID!,
+  clientSecret: process.env.ALMARA_CLIENT_SECRET!,
+});
+
+const ServiceId = "bc97d2b1-4828-f111-bc5a-0e7d952d79b7"; // Nairobi Water, from GET /v1/bill-services
+
+// 1. Validate the account (transactionType 3): who holds it and what is due.
+const { message: account } = await unwrap(
+  pay.POST("/v1/bill-payments", {
+    body: { transactionType: 3, ServiceId, accountNumber: "1111111" },
+  }),
+);
+console.log(`${account.accountCustomerName} owes KES ${account.dueAmount}`);
+
+// 2. Pay it (transactionType 2). The SDK gives the payment an originatorConversationId and
+//    never sends it twice; the result arrives later at callBackUrl.
+try {
+  const { message } = await unwrap(
+    pay.POST("/v1/bill-payments", {
+      body: {
+        transactionType: 2,
+        ServiceId,
+        accountNumber: "1111111",
+        amount: account.dueAmount ?? 0,
+        msisdn: "254710000000",
+        transactionDesc: "Water bill",
+        customerNames: account.accountCustomerName ?? "IRINA MUTHONI",
+        countryCode: "KE",
+        currencyCode: "KES",
+        callBackUrl: "https://merchant.example.com/almara/bill-callback",
+      },
+    }),
+  );
+  console.log(`accepted: ${message.originatorConversationId}`);
+} catch (error) {
+  // Sent, but the answer was lost: look it up, never resend under a new id.
+  if (isAmbiguousOutcomeError(error))
+    console.log(`unknown outcome: ${error.originatorConversationId}`);
+  else if (isApiError(error)) console.log(`refused, nothing paid: ${error.message}`);
+  else throw error;
+}
