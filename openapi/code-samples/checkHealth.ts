@@ -6,5 +6,8 @@ const pay = createAlmaraPay({
   clientSecret: process.env.ALMARA_CLIENT_SECRET!,
 });
 
-const { data, error, response } = await pay.GET("/api_health_check");
-console.log(error ? `unhealthy: ${response.status}` : `healthy: ${JSON.stringify(data)}`);
+// Needs no token. The answer is plain text ("Healthy"), not JSON.
+const { data, response } = await pay.GET("/api_health_check", {
+  parseAs: "text",
+});
+console.log(response.ok ? `up: ${data}` : `down: ${response.status}`);

@@ -15,7 +15,7 @@ const link = await unwrap(
       emailAddress: "amina@example.com",
       accountReference: "INV-2026-0042",
       description: "Invoice 42, April consulting",
-      isAmountSpecified: true, // a fixed amount: the customer cannot change it
+      isAmountSpecified: true, // the customer cannot edit the amount
       amount: 2500,
       currency: "KES",
       redirectionSite: "https://merchant.example.com/thanks",

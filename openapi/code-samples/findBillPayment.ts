@@ -6,12 +6,20 @@ const pay = createAlmaraPay({
   clientSecret: process.env.ALMARA_CLIENT_SECRET!,
 });
 
-const originatorConversationId = process.argv[2]; // the id the payment was sent with
-if (!originatorConversationId) throw new Error("usage: findBillPayment <originatorConversationId>");
+// The originatorConversationId the payment was sent with.
+const originatorConversationId = process.argv[2];
+if (!originatorConversationId)
+  throw new Error("usage: findBillPayment <originatorConversationId>");
 
 const { data, response } = await pay.GET("/v1/bill-payments", {
-  params: { query: { OriginatorConversationId: originatorConversationId } },
+  params: {
+    query: { OriginatorConversationId: originatorConversationId },
+  },
 });
-if (data) console.log(`${data.transactionStatusDescription}: KES ${data.amount}`);
-else if (response.status === 404) console.log("never recorded: nothing was paid");
+if (data)
+  console.log(
+    `${data.transactionStatusDescription}: KES ${data.amount}`,
+  );
+else if (response.status === 404)
+  console.log("never recorded: nothing was paid");
 else console.log(`lookup failed with ${response.status}: try again`);

@@ -8,4 +8,5 @@ const pay = createAlmaraPay({
 
 // A service's serviceId is the ServiceId a bill payment names.
 const services = await unwrap(pay.GET("/v1/bill-services"));
-for (const service of services) console.log(`${service.serviceName}: ${service.serviceId}`);
+for (const service of services)
+  console.log(`${service.serviceName}: ${service.serviceId}`);

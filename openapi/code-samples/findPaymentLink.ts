@@ -11,10 +11,13 @@ if (!id) throw new Error("usage: findPaymentLink <paymentLinkId>");
 
 try {
   const link = await unwrap(
-    pay.GET("/v1/payment-link/get-payment-link", { params: { query: { Id: id } } }),
+    pay.GET("/v1/payment-link/get-payment-link", {
+      params: { query: { Id: id } },
+    }),
   );
   console.log(`${link.description}: KES ${link.amount}`);
 } catch (error) {
-  if (isApiError(error) && error.status === 404) console.log(`no payment link ${id}`);
+  if (isApiError(error) && error.status === 404)
+    console.log(`no payment link ${id}`);
   else throw error;
 }

@@ -7,5 +7,8 @@ const pay = createAlmaraPay({
 });
 
 // A route's id is the routeId a bill payment may name.
-const { routes } = await unwrap(pay.GET("/v1/transaction-routes/assigned-routes"));
-for (const route of routes) console.log(`${route.categoryDescription}: ${route.id}`);
+const { routes } = await unwrap(
+  pay.GET("/v1/transaction-routes/assigned-routes"),
+);
+for (const route of routes)
+  console.log(`${route.categoryDescription}: ${route.id}`);

@@ -6,7 +6,7 @@ const pay = createAlmaraPay({
   clientSecret: process.env.ALMARA_CLIENT_SECRET!,
 });
 
-// Remember a customer's biller account, with a reminder before the bill is due.
+// Remember a customer's account, with a reminder before the due date.
 const saved = await unwrap(
   pay.POST("/v1/bill-numbers", {
     body: {

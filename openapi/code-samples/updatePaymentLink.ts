@@ -12,7 +12,12 @@ if (!id) throw new Error("usage: updatePaymentLink <paymentLinkId>");
 // Only the fields you send change.
 const link = await unwrap(
   pay.PUT("/v1/payment-link/update-payment-link", {
-    body: { id, isAmountSpecified: true, amount: 3000, description: "Invoice 42, revised" },
+    body: {
+      id,
+      isAmountSpecified: true,
+      amount: 3000,
+      description: "Invoice 42, revised",
+    },
   }),
 );
 console.log(`payment link ${link.id} now asks KES ${link.amount}`);

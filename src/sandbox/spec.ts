@@ -82,6 +82,8 @@ const EXTRA_KEYWORDS = [
   ...["discriminator", "xml", "externalDocs", "example"],
   ...["openapi", "info", "servers", "security", "tags", "paths", "components", "webhooks"],
   "jsonSchemaDialect",
+  // The document's own extensions (`x-tagGroups` for the docs site, …).
+  ...Object.keys(spec).filter((key) => key.startsWith("x-")),
 ];
 
 function makeAjv(): Ajv2020 {

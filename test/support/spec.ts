@@ -27,6 +27,8 @@ const OPENAPI_KEYWORDS = [
   ...["discriminator", "xml", "externalDocs", "example"],
   ...["openapi", "info", "servers", "security", "tags", "paths", "components", "webhooks"],
   "jsonSchemaDialect",
+  // The document's own extensions (`x-tagGroups` for the docs site, …).
+  ...Object.keys(spec).filter((key) => key.startsWith("x-")),
 ];
 
 function makeAjv(validateFormats: boolean): Ajv2020 {
