@@ -18,6 +18,7 @@ import {
   type SpecOperation,
 } from "../../codegen/docs.js";
 import { unwrap } from "../../src/index.js";
+import { billPayment } from "../support/fixtures.js";
 import { startHarness, type Harness } from "../support/sandbox.js";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
@@ -97,21 +98,7 @@ describe("each code sample, run against the sandbox", () => {
     harness = await startHarness();
     const { pay } = harness;
     // What the lookup samples look up: a payment, a saved bill number and a payment link.
-    const payment = await unwrap(
-      pay.POST("/v1/bill-payments", {
-        body: {
-          transactionType: 2,
-          serviceCode: "KE-ZUKU",
-          accountNumber: "240065",
-          amount: 3999,
-          msisdn: "254710000000",
-          transactionDesc: "Zuku, December",
-          customerNames: "BENSON OKIORA",
-          countryCode: "KE",
-          currencyCode: "KES",
-        },
-      }),
-    );
+    const payment = await unwrap(pay.POST("/v1/bill-payments", { body: billPayment }));
     await unwrap(
       pay.POST("/v1/bill-numbers", {
         body: { ServiceId: "bc97d2b1-4828-f111-bc5a-0e7d952d79b7", accountNumber: "1111111" },
