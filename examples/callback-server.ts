@@ -1,9 +1,11 @@
 /**
  * Receiving the bill-payment callback with node:http: the raw body in, a typed event out.
  *
- *   npx tsx examples/callback-server.ts   (then use http://127.0.0.1:8080/almara/bill-callback as callBackUrl)
+ *   PORT=8080 npx tsx examples/callback-server.ts
+ *   (then give http://127.0.0.1:8080/almara/bill-callback as the payment's callBackUrl)
  */
 import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { parseBillPaymentCallback, readCallback } from "almara-pay";
 
 const server = createServer((request, response) => {
@@ -27,6 +29,7 @@ const server = createServer((request, response) => {
   });
 });
 
-server.listen(8080, "127.0.0.1", () =>
-  console.log("Listening on http://127.0.0.1:8080/almara/bill-callback"),
-);
+server.listen(Number(process.env.PORT ?? 8080), "127.0.0.1", () => {
+  const { port } = server.address() as AddressInfo;
+  console.log(`Listening on http://127.0.0.1:${port}/almara/bill-callback`);
+});

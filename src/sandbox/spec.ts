@@ -2,18 +2,17 @@
  * The bundled spec at run time, its operations, and JSON Schema 2020-12 validation over it.
  * The sandbox checks every request against it and the tests check every answer.
  */
-import { readFileSync } from "node:fs";
 import { Ajv2020, type ErrorObject, type ValidateFunction } from "ajv/dist/2020.js";
 import addFormatsModule from "ajv-formats";
+// Imported, not read from disk: the package build inlines it into the ESM and CJS sandbox alike.
+import bundledSpec from "../generated/openapi.json" with { type: "json" };
 
 // ajv-formats is CommonJS; its default export arrives wrapped under NodeNext.
 const addFormats = addFormatsModule as unknown as typeof addFormatsModule.default;
 
 export type JsonObject = { [key: string]: unknown };
 
-export const spec = JSON.parse(
-  readFileSync(new URL("../generated/openapi.json", import.meta.url), "utf8"),
-) as JsonObject;
+export const spec = bundledSpec as JsonObject;
 
 const SPEC_ID = "almara-pay:openapi";
 const METHODS = ["get", "put", "post", "delete", "patch"] as const;
