@@ -1,6 +1,7 @@
 /**
- * The package build (`npm run build`): ESM and CJS for the core and the sandbox, each with its
- * declarations (.d.ts / .d.cts) and source maps, and the sandbox bin (ESM, Node only).
+ * The package build (`npm run build`): ESM and CJS for the core, the Redis token cache and the
+ * sandbox, each with its declarations (.d.ts / .d.cts) and source maps, and the sandbox bin (ESM,
+ * Node only).
  */
 import { defineConfig } from "tsup";
 
@@ -17,7 +18,7 @@ export default defineConfig([
   {
     ...shared,
     // The core runs wherever fetch does (test/package/ bundles it for a neutral platform).
-    entry: { index: "src/index.ts" },
+    entry: { index: "src/index.ts", redis: "src/redis-token-cache.ts" },
     format: ["esm", "cjs"],
     dts: true,
   },

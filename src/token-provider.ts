@@ -14,6 +14,8 @@ export interface CachedToken {
   accessToken: string;
   /** Epoch milliseconds at which the token expires. */
   expiresAt: number;
+  /** Epoch milliseconds at which it was issued: the refresh skew is capped at half the lifetime. */
+  issuedAt?: number;
 }
 
 /**
@@ -24,8 +26,17 @@ export interface TokenCache {
   get(key: string): Promise<CachedToken | undefined> | CachedToken | undefined;
   /** Store for `ttlMs` milliseconds. */
   set(key: string, token: CachedToken, ttlMs: number): Promise<void> | void;
-  /** Forget the token (after the API refused it). */
-  delete?(key: string): Promise<void> | void;
+  /**
+   * Forget the token after the API refused it. With `accessToken`, forget it only if it is still
+   * that token: another process may already have stored a fresh one.
+   */
+  delete?(key: string, accessToken?: string): Promise<void> | void;
+  /**
+   * A lock across processes, so that one of them asks for a token and the others wait for it.
+   * Resolves to a function that releases the lock when this process holds it (for at most
+   * `ttlMs`), or `undefined` when another process does.
+   */
+  lock?(key: string, ttlMs: number): Promise<(() => Promise<void>) | undefined>;
 }
 
 export interface TokenProviderOptions {
@@ -45,6 +56,11 @@ export interface TokenProviderOptions {
   refreshSkewSeconds?: number;
   /** After a failed token request, fail fast for this long instead of asking again. @default 1000 */
   failureCooldownMs?: number;
+  /**
+   * With a cache that can `lock`: how long a process waits for the token another process is
+   * requesting before it asks for its own. @default 10000
+   */
+  lockWaitMs?: number;
   /** @default undefined (silent) */
   logger?: Logger;
 }
@@ -81,6 +97,7 @@ export function createTokenProvider(options: TokenProviderOptions): TokenProvide
   const log = createLog(options.logger);
   const cache = options.cache;
   const cacheKey = `almara-pay:token:${options.tokenUrl}:${options.clientId}:${scope}`;
+  const lockWaitMs = options.lockWaitMs ?? 10_000;
   const client = createClient<paths>({
     baseUrl,
     fetch: createTransport({
@@ -104,9 +121,8 @@ export function createTokenProvider(options: TokenProviderOptions): TokenProvide
     try {
       const cached = await cache.get(cacheKey);
       if (!cached) return undefined;
-      const lifetimeMs = cached.expiresAt - Date.now();
-      if (lifetimeMs <= 0) return undefined;
-      const token = remember(cached, lifetimeMs);
+      if (cached.expiresAt <= Date.now()) return undefined;
+      const token = remember(cached, cached.expiresAt - (cached.issuedAt ?? Date.now()));
       if (Date.now() >= current!.refreshAt) return undefined;
       log("debug", "token taken from the shared cache");
       return token;
@@ -169,7 +185,8 @@ export function createTokenProvider(options: TokenProviderOptions): TokenProvide
       );
     }
     const lifetimeMs = expiresIn * 1000;
-    const token: CachedToken = { accessToken, expiresAt: Date.now() + lifetimeMs };
+    const issuedAt = Date.now();
+    const token: CachedToken = { accessToken, expiresAt: issuedAt + lifetimeMs, issuedAt };
     remember(token, lifetimeMs);
     log("info", "token obtained", { expiresInSeconds: expiresIn });
     if (cache) {
@@ -184,9 +201,44 @@ export function createTokenProvider(options: TokenProviderOptions): TokenProvide
     return accessToken;
   }
 
+  /**
+   * With a lockable cache, one process requests the token and the others wait for it to appear
+   * in the cache. A cache that fails is bypassed: this process then asks for its own token.
+   */
+  async function requestOnce(): Promise<string> {
+    if (!cache?.lock) return request();
+    const deadline = Date.now() + lockWaitMs;
+    for (let pause = 10; ; pause = Math.min(pause * 2, 200)) {
+      let release: (() => Promise<void>) | undefined;
+      try {
+        release = await cache.lock(`${cacheKey}:refresh`, lockWaitMs);
+      } catch (error) {
+        log("warn", "token cache lock failed; requesting a token", { error: String(error) });
+        return request();
+      }
+      if (release) {
+        try {
+          // Another process may have stored a token between our read and the lock.
+          return (await fromCache()) ?? (await request());
+        } finally {
+          await release().catch((error: unknown) =>
+            log("warn", "token cache unlock failed", { error: String(error) }),
+          );
+        }
+      }
+      if (Date.now() >= deadline) {
+        log("warn", "no token from the process holding the refresh lock; requesting one");
+        return request();
+      }
+      await new Promise((resolve) => setTimeout(resolve, pause));
+      const shared = await fromCache();
+      if (shared) return shared;
+    }
+  }
+
   async function obtain(): Promise<string> {
     try {
-      return (await fromCache()) ?? (await request());
+      return (await fromCache()) ?? (await requestOnce());
     } catch (error) {
       const authError =
         isAlmaraPayError(error) && error.name === "AuthenticationError"
@@ -214,11 +266,12 @@ export function createTokenProvider(options: TokenProviderOptions): TokenProvide
     },
     async invalidate(token) {
       if (token !== undefined && current?.accessToken !== token) return;
+      const refused = current?.accessToken;
       current = undefined;
       failure = undefined;
       if (cache?.delete) {
         try {
-          await cache.delete(cacheKey);
+          await cache.delete(cacheKey, refused);
         } catch (error) {
           log("warn", "token cache delete failed", { error: String(error) });
         }
