@@ -40,7 +40,11 @@ async function consumer(name: string, files: Record<string, string>): Promise<st
 const program = (
   label: string,
 ) => `import { createAlmaraPay, isApiError, unwrap, type AlmaraPayClient } from "almara-pay";
+import { createRedisTokenCache } from "almara-pay/redis";
 import { startSandbox } from "almara-pay/sandbox";
+
+export const redisCache = (command: (args: string[]) => Promise<unknown>) =>
+  createRedisTokenCache({ command });
 
 // Never called: proves the types are the SDK's, not \`any\`.
 export function misuse(pay: AlmaraPayClient) {
@@ -102,6 +106,10 @@ describe("the packed package in a fresh project", () => {
       }),
       "main.js": `const { createAlmaraPay, unwrap } = require("almara-pay");
 const { startSandbox } = require("almara-pay/sandbox");
+const { createRedisTokenCache } = require("almara-pay/redis");
+
+/** @param {(args: string[]) => Promise<unknown>} command */
+exports.redisCache = (command) => createRedisTokenCache({ command });
 
 /** @param {import("almara-pay").AlmaraPayClient} pay */
 function misuse(pay) {
