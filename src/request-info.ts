@@ -23,12 +23,13 @@ export function describeRequest(request: Request): RequestInfo {
   };
 }
 
+/** The path of an absolute URL as a Request serialises it (no URL parse: this runs per call). */
 export function pathOf(url: string): string {
-  try {
-    return new URL(url).pathname;
-  } catch {
-    return url.split("?")[0] ?? url;
-  }
+  const afterScheme = url.indexOf("//");
+  const start = afterScheme >= 0 ? url.indexOf("/", afterScheme + 2) : 0;
+  if (start < 0) return "/";
+  const end = url.search(/[?#]/);
+  return url.slice(start, end > start ? end : undefined);
 }
 
 export function tagResponse(response: Response, request: Request): void {

@@ -114,6 +114,23 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
 
 type Outcome = { response: Response } | { error: unknown };
 
+function copyWithBody(
+  request: Request,
+  body: ArrayBuffer,
+  context: ReturnType<typeof operationContextOf>,
+): Request {
+  const attempt = new Request(request.url, {
+    method: request.method,
+    headers: request.headers,
+    body,
+    signal: request.signal,
+    redirect: request.redirect,
+  });
+  copyRequestOptions(request, attempt);
+  if (context) setOperationContext(attempt, context);
+  return attempt;
+}
+
 export interface RetryingFetchOptions {
   /** The policy calls use unless they pass their own `retry`. */
   policy: ResolvedRetry;
@@ -131,15 +148,9 @@ export function createRetryingFetch(inner: FetchLike, options: RetryingFetchOpti
     const idempotent = IDEMPOTENT_METHODS.has(method);
 
     for (let retry = 0; ; retry++) {
-      const attempt = new Request(request.url, {
-        method,
-        headers: request.headers,
-        body: body ?? null,
-        signal: request.signal,
-        redirect: request.redirect,
-      });
-      copyRequestOptions(request, attempt);
-      if (context) setOperationContext(attempt, context);
+      // A request without a body can be sent as it is, again and again; one with a body needs a
+      // fresh Request per attempt, since sending consumes it.
+      const attempt = body === undefined ? request : copyWithBody(request, body, context);
 
       let outcome: Outcome;
       try {
