@@ -11,6 +11,7 @@ import { cpus, totalmem } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { promisify } from "node:util";
+import * as prettier from "prettier";
 import { renderGenerated } from "../codegen/generate.js";
 import { startSandbox } from "../src/sandbox/index.js";
 import {
@@ -295,7 +296,8 @@ async function main(): Promise<void> {
     const file = join(root, "BENCHMARKS.md");
     const text = await readFile(file, "utf8").catch(() => "");
     const head = text.split("<!-- bench:start -->")[0] || "# Benchmarks\n\n";
-    await writeFile(file, `${head}<!-- bench:start -->\n\n${result}`);
+    const markdown = `${head}<!-- bench:start -->\n\n${result}`;
+    await writeFile(file, await prettier.format(markdown, { parser: "markdown", printWidth: 100 }));
     console.log("Recorded in BENCHMARKS.md");
   }
   if (rows.some((r) => r.met === false)) process.exitCode = 1;

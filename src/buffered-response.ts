@@ -1,9 +1,10 @@
 /**
  * A Response whose body was already read into memory (the transport reads every answer within
- * its timeout). It behaves as a Response — `text()`, `json()`, `arrayBuffer()`, `blob()`, `body`,
- * `bodyUsed`, `clone()` — but serves them from the bytes, building a stream only if `body` is
- * asked for: wrapping the bytes in a new stream and reading them back doubled the SDK's per-call
- * cost.
+ * its timeout). It behaves as a Response — `text()`, `json()`, `arrayBuffer()`, `bytes()`,
+ * `blob()`, `body`, `bodyUsed`, `clone()` — but serves them from the bytes, building a stream
+ * only if `body` is asked for: wrapping the bytes in a new stream and reading them back doubled
+ * the SDK's per-call cost. The methods live on one shared prototype; each answer only carries
+ * its state.
  */
 const utf8 = new TextDecoder();
 
@@ -13,55 +14,101 @@ export interface Decoded {
   json?: unknown;
 }
 
+interface State {
+  bytes: Uint8Array;
+  used: boolean;
+  text: string | undefined;
+  parsed: { value: unknown } | undefined;
+  stream: ReadableStream<Uint8Array> | null | undefined;
+}
+
+const STATE = Symbol("almara-pay.buffered");
+type Buffered = Response & { [STATE]: State };
+
+function take(response: Buffered): State {
+  const state = response[STATE];
+  if (state.used || state.stream?.locked) {
+    throw new TypeError("Body is unusable: Body has already been read");
+  }
+  state.used = true;
+  return state;
+}
+
+function textOf(state: State): string {
+  return (state.text ??= utf8.decode(state.bytes));
+}
+
+async function arrayBuffer(this: Buffered): Promise<ArrayBuffer> {
+  return take(this).bytes.slice().buffer as ArrayBuffer;
+}
+
+const prototype = Object.create(Response.prototype, {
+  body: {
+    get(this: Buffered) {
+      const state = this[STATE];
+      return (state.stream ??=
+        state.bytes.byteLength === 0 ? null : new Response(state.bytes).body);
+    },
+  },
+  bodyUsed: {
+    get(this: Buffered) {
+      const state = this[STATE];
+      return state.used || (state.stream?.locked ?? false);
+    },
+  },
+  text: {
+    async value(this: Buffered) {
+      return textOf(take(this));
+    },
+  },
+  json: {
+    async value(this: Buffered) {
+      const state = take(this);
+      return state.parsed ? state.parsed.value : (JSON.parse(textOf(state)) as unknown);
+    },
+  },
+  arrayBuffer: { value: arrayBuffer },
+  bytes: {
+    async value(this: Buffered) {
+      return new Uint8Array(await arrayBuffer.call(this));
+    },
+  },
+  blob: {
+    async value(this: Buffered) {
+      const type = this.headers.get("content-type") ?? "";
+      return new Blob([await arrayBuffer.call(this)], { type });
+    },
+  },
+  clone: {
+    value(this: Buffered) {
+      const state = this[STATE];
+      if (state.used || state.stream?.locked) {
+        throw new TypeError("Response.clone: Body has already been consumed.");
+      }
+      // A clone parses its own copy: two readers must not share one object.
+      return bufferedResponse(
+        state.bytes,
+        this,
+        state.text === undefined ? undefined : { text: state.text },
+      );
+    },
+  },
+}) as object;
+
 export function bufferedResponse(bytes: Uint8Array, init: ResponseInit, known?: Decoded): Response {
-  const response = new Response(null, init);
-  let used = false;
-  let decoded = known?.text;
-  let parsed = known && "json" in known ? { value: known.json } : undefined;
-  let stream: ReadableStream<Uint8Array> | null | undefined;
-
-  const isUsed = () => used || (stream?.locked ?? false);
-  const take = (): Uint8Array => {
-    if (isUsed()) throw new TypeError("Body is unusable: Body has already been read");
-    used = true;
-    return bytes;
+  const response = new Response(null, init) as Buffered;
+  // The body is whole now: say how long it is (openapi-fetch then takes the parse made above).
+  if (!response.headers.has("content-length")) {
+    response.headers.delete("transfer-encoding");
+    response.headers.set("content-length", String(bytes.byteLength));
+  }
+  Object.setPrototypeOf(response, prototype);
+  response[STATE] = {
+    bytes,
+    used: false,
+    text: known?.text,
+    parsed: known && "json" in known ? { value: known.json } : undefined,
+    stream: undefined,
   };
-  const arrayBuffer = async () => take().slice().buffer as ArrayBuffer;
-
-  Object.defineProperties(response, {
-    body: {
-      get: () => (stream ??= bytes.byteLength === 0 ? null : new Response(bytes).body),
-    },
-    bodyUsed: { get: isUsed },
-    text: {
-      value: async () => {
-        take();
-        return (decoded ??= utf8.decode(bytes));
-      },
-    },
-    json: {
-      value: async () => {
-        take();
-        return parsed ? parsed.value : (JSON.parse((decoded ??= utf8.decode(bytes))) as unknown);
-      },
-    },
-    arrayBuffer: { value: arrayBuffer },
-    bytes: { value: async () => new Uint8Array(await arrayBuffer()) },
-    blob: {
-      value: async () =>
-        new Blob([await arrayBuffer()], { type: response.headers.get("content-type") ?? "" }),
-    },
-    clone: {
-      value: () => {
-        if (isUsed()) throw new TypeError("Response.clone: Body has already been consumed.");
-        // A clone parses its own copy: two readers must not share one object.
-        return bufferedResponse(
-          bytes,
-          response,
-          decoded === undefined ? undefined : { text: decoded },
-        );
-      },
-    },
-  });
   return response;
 }
