@@ -154,7 +154,9 @@ function inlineSchema(spec: Json, schema: unknown, where: string): Json {
   return out;
 }
 
-/** The request-body schema of every callback in the spec, by callback name, for run-time checks. */
+/**
+ * The request-body schema of every callback and webhook in the spec, by name, for run-time checks.
+ */
 function renderCallbackSchemas(spec: Json): string {
   const schemas: Record<string, Json> = {};
   for (const item of Object.values(spec.paths as Json)) {
@@ -169,6 +171,12 @@ function renderCallbackSchemas(spec: Json): string {
         }
       }
     }
+  }
+  // Webhooks (URLs set in the dashboard, not per request) are callbacks too.
+  for (const [name, item] of Object.entries((spec.webhooks as Json | undefined) ?? {})) {
+    const post = deref(spec, item).post as Json;
+    const media = ((post.requestBody as Json).content as Json)["application/json"] as Json;
+    schemas[name] = inlineSchema(spec, media.schema, `webhooks/${name}`);
   }
   return [
     HEADER,

@@ -1,48 +1,67 @@
 /**
  * The whole flow against the embedded sandbox: token, routes, bill services, bill validation,
- * bill payment, its callback, the status lookup, and a payment link created, found and updated.
+ * bill payment, its callback, the status lookup, a payment link created, found and updated, and a
+ * payout with its webhook and lookup.
  *
  *   npm run demo
  */
 import { randomUUID } from "node:crypto";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { createAlmaraPay, unwrap, type components } from "../src/index.js";
+import {
+  createAlmaraPay,
+  findPaymentOrderOutcome,
+  originatorConversationIdOf,
+  parsePaymentOrderCallback,
+  unwrap,
+  type components,
+} from "../src/index.js";
 import { startSandbox } from "../src/sandbox/index.js";
 
 type BillPaymentStatus = components["schemas"]["BillPaymentStatus"];
+
+function within5s<T>(promise: Promise<T>, what: string): Promise<T> {
+  return Promise.race([
+    promise,
+    new Promise<never>((_, reject) =>
+      setTimeout(() => reject(new Error(`no ${what} within 5 s`)), 5000).unref(),
+    ),
+  ]);
+}
 
 function step(name: string, detail: string): void {
   console.log(`${name.padEnd(22)} ${detail}`);
 }
 
-/** A local receiver for the bill-payment callback. */
-async function startCallbackReceiver(): Promise<{
+/** A local receiver for one callback (the bill payment's, or the payout webhook's). */
+async function startCallbackReceiver<T>(path: string): Promise<{
   url: string;
-  next: Promise<BillPaymentStatus>;
+  next: Promise<T>;
   close(): void;
 }> {
-  let resolve!: (value: BillPaymentStatus) => void;
-  const next = new Promise<BillPaymentStatus>((r) => (resolve = r));
+  let resolve!: (value: T) => void;
+  const next = new Promise<T>((r) => (resolve = r));
   const server = createServer((request, response) => {
     let body = "";
     request.on("data", (chunk: Buffer) => (body += chunk.toString("utf8")));
     request.on("end", () => {
       response.writeHead(200).end();
-      resolve(JSON.parse(body) as BillPaymentStatus);
+      resolve(JSON.parse(body) as T);
     });
   });
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
   const { port } = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}/almara/bill-callback`,
+    url: `http://127.0.0.1:${port}${path}`,
     next,
     close: () => server.close(),
   };
 }
 
-const sandbox = await startSandbox({ settleDelayMs: 300 });
-const receiver = await startCallbackReceiver();
+const receiver = await startCallbackReceiver<BillPaymentStatus>("/almara/bill-callback");
+const webhook = await startCallbackReceiver<unknown>("/almara/payouts");
+// The payout webhook URL is a dashboard setting on the real API; the sandbox takes it here.
+const sandbox = await startSandbox({ settleDelayMs: 300, webhookUrl: webhook.url });
 try {
   console.log(`Almara Pay sandbox at ${sandbox.url}\n`);
   const pay = createAlmaraPay({ baseUrl: sandbox.url, ...sandbox.credentials });
@@ -94,12 +113,7 @@ try {
     `${payment.message.remarks} (originatorConversationId ${originatorConversationId})`,
   );
 
-  const callback = await Promise.race([
-    receiver.next,
-    new Promise<never>((_, reject) =>
-      setTimeout(() => reject(new Error("no callback within 5 s")), 5000),
-    ),
-  ]);
+  const callback = await within5s(receiver.next, "bill-payment callback");
   step("callback received", `${callback.statusDescription}, receipt ${callback.receiptNumber}`);
 
   const status = await unwrap(
@@ -136,10 +150,48 @@ try {
   );
   step("payment link updated", `${updated.id}: KES ${updated.amount}`);
 
+  const mobileRoute = routes.find((r) => r.categoryDescription === "Mobile Money");
+  if (!mobileRoute) throw new Error("the sandbox has no mobile-money route");
+  const payoutResult = await pay.POST("/v1/payment-order/new-order", {
+    body: {
+      paymentNotes: "April commission",
+      paymentOrderLines: [
+        {
+          recipient: {
+            name: "Amina Otieno",
+            phoneNumber: "+254712345678",
+            mccmnc: "63902",
+            primaryAccountNumber: "254712345678",
+            ccy: 404,
+            country: "KE",
+          },
+          transaction: {
+            routeId: mobileRoute.id,
+            channelType: mobileRoute.channelTypes?.[0]?.channelType ?? 1,
+            amount: 2500,
+            reference: "COMM-2026-04-017",
+          },
+        },
+      ],
+    },
+  });
+  const accepted = await unwrap(payoutResult);
+  const payoutId = originatorConversationIdOf(payoutResult)!;
+  step("payout sent", `KES 2500 to 254712345678: ${accepted.message.remarks} (${payoutId})`);
+  const result = parsePaymentOrderCallback(await within5s(webhook.next, "payout webhook"));
+  const outcome = result.orderLines[0]?.transactionOutcome;
+  step(
+    "payout webhook",
+    `${outcome?.transactionStatusDescription}, result ${outcome?.resultCode} (${outcome?.resultCodeDescription}), tracking ${outcome?.trackingNumber}`,
+  );
+  const settled = await findPaymentOrderOutcome(pay, payoutId);
+  step("payout lookup", settled.state);
+
   console.log(
     `\nDone: ${sandbox.requests.length} requests, ${sandbox.requests.filter((r) => r.path === "/connect/token").length} token request.`,
   );
 } finally {
   receiver.close();
+  webhook.close();
   await sandbox.close();
 }

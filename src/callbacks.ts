@@ -11,6 +11,9 @@ import { checkSchema, type JsonSchema } from "./schema-check.js";
 /** The body of the bill-payment callback: the stored payment, as `GET /v1/bill-payments` returns it. */
 export type BillPaymentCallback = components["schemas"]["BillPaymentStatus"];
 
+/** The body of the payout webhook: the payout, as `GET /v1/payment-order/check-status` returns it. */
+export type PaymentOrderCallback = components["schemas"]["PaymentOrderStatus"];
+
 /** What a callback body may arrive as: raw text or bytes, or already parsed JSON. */
 export type CallbackBody = string | Uint8Array | ArrayBuffer | unknown;
 
@@ -62,6 +65,16 @@ function parseWith<T>(name: string, schema: JsonSchema, raw: CallbackBody): T {
  */
 export function parseBillPaymentCallback(raw: CallbackBody): BillPaymentCallback {
   return parseWith<BillPaymentCallback>("Bill payment", callbackSchemas.billPaymentResult, raw);
+}
+
+/**
+ * Parses the payout webhook POSTed to the URL set in the dashboard. Each line's result is in
+ * `orderLines[].transactionOutcome` (`classifyLine` says what it means).
+ *
+ * @throws CallbackError naming the field when the body is not the spec's shape.
+ */
+export function parsePaymentOrderCallback(raw: CallbackBody): PaymentOrderCallback {
+  return parseWith<PaymentOrderCallback>("Payout", callbackSchemas.paymentOrderResult, raw);
 }
 
 export type CallbackResult<T> =

@@ -24,9 +24,21 @@ export type {
   FindPaymentOutcomeOptions,
   PaymentOutcome,
 } from "./payment-outcome.js";
+export { classifyLine, findPaymentOrderOutcome } from "./payment-order-outcome.js";
+export type {
+  PaymentOrderLineOutcome,
+  PaymentOrderLineRecord,
+  PaymentOrderOutcome,
+  PaymentOrderRecord,
+} from "./payment-order-outcome.js";
 export { RESULT_CODES, describeResultCode } from "./result-codes.js";
-export { parseBillPaymentCallback, readCallback } from "./callbacks.js";
-export type { BillPaymentCallback, CallbackBody, CallbackResult } from "./callbacks.js";
+export { parseBillPaymentCallback, parsePaymentOrderCallback, readCallback } from "./callbacks.js";
+export type {
+  BillPaymentCallback,
+  CallbackBody,
+  CallbackResult,
+  PaymentOrderCallback,
+} from "./callbacks.js";
 export type { ResultAction, ResultCode, ResultCodeInfo } from "./result-codes.js";
 export type { FetchLike, TransportOptions } from "./transport.js";
 

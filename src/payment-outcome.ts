@@ -42,16 +42,44 @@ export async function findPaymentOutcome(
   originatorConversationId: string,
   options: FindPaymentOutcomeOptions = {},
 ): Promise<PaymentOutcome> {
+  return pollOutcome(
+    "findPaymentOutcome",
+    () =>
+      client.GET("/v1/bill-payments", {
+        params: { query: { OriginatorConversationId: originatorConversationId } },
+      }),
+    classify,
+    originatorConversationId,
+    options,
+  );
+}
+
+/** A payment is final once it carries a result code: 0 is success, any other a failure. */
+function classify(record: BillPaymentRecord): PaymentOutcome {
+  if (typeof record.statusCode !== "number") return { state: "pending", record };
+  const result = describeResultCode(record.statusCode);
+  return { state: result.action === "none" ? "completed" : "failed", record, result };
+}
+
+/**
+ * Looks a transaction up until `classify` says it is no longer pending or `waitMs` has passed:
+ * 404 is "not-found", any other error an `ApiError`. Shared by the bill-payment and payout lookups.
+ */
+export async function pollOutcome<T, O extends { state: string }>(
+  name: string,
+  lookUp: () => Promise<{ data?: T; error?: unknown; response: Response }>,
+  classifyRecord: (record: T) => O,
+  originatorConversationId: string,
+  options: FindPaymentOutcomeOptions,
+): Promise<O | { state: "not-found" }> {
   const waitMs = options.waitMs ?? 0;
   const intervalMs = options.intervalMs ?? 1000;
   if (!(waitMs >= 0) || !(intervalMs > 0)) {
-    throw new RangeError("almara-pay: findPaymentOutcome needs waitMs >= 0 and intervalMs > 0");
+    throw new RangeError(`almara-pay: ${name} needs waitMs >= 0 and intervalMs > 0`);
   }
   const deadline = Date.now() + waitMs;
   for (;;) {
-    const { data, error, response } = await client.GET("/v1/bill-payments", {
-      params: { query: { OriginatorConversationId: originatorConversationId } },
-    });
+    const { data, error, response } = await lookUp();
     if (response.status === 404) return { state: "not-found" };
     if (error !== undefined || !data) {
       const { method, path } = requestInfoOf(response);
@@ -65,15 +93,8 @@ export async function findPaymentOutcome(
         originatorConversationId,
       });
     }
-    const outcome = classify(data);
+    const outcome = classifyRecord(data);
     if (outcome.state !== "pending" || Date.now() + intervalMs > deadline) return outcome;
     await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }
-}
-
-/** A payment is final once it carries a result code: 0 is success, any other a failure. */
-function classify(record: BillPaymentRecord): PaymentOutcome {
-  if (typeof record.statusCode !== "number") return { state: "pending", record };
-  const result = describeResultCode(record.statusCode);
-  return { state: result.action === "none" ? "completed" : "failed", record, result };
 }

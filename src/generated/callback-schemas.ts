@@ -41,4 +41,65 @@ export const callbackSchemas = {
       byPassCustomerValidation: { type: "boolean" },
     },
   },
+  paymentOrderResult: {
+    type: "object",
+    required: ["originatorConversationId", "orderLines"],
+    properties: {
+      id: { type: ["string", "null"] },
+      conversationId: { type: ["string", "null"] },
+      originatorConversationId: { type: "string", minLength: 1, maxLength: 100 },
+      remarks: { type: ["string", "null"] },
+      isProcessed: { type: ["boolean", "null"] },
+      orderLines: {
+        type: "array",
+        items: {
+          type: "object",
+          required: ["transactionOutcome"],
+          properties: {
+            remitter: { type: ["object", "null"], additionalProperties: true },
+            recipient: {
+              type: ["object", "null"],
+              additionalProperties: true,
+              properties: {
+                name: { type: ["string", "null"] },
+                primaryAccountNumber: { type: ["string", "null"] },
+              },
+            },
+            transaction: {
+              type: ["object", "null"],
+              additionalProperties: true,
+              properties: {
+                routeId: { type: ["string", "null"] },
+                amount: { type: ["number", "null"] },
+                reference: { type: ["string", "null"] },
+                channelType: { type: ["integer", "null"] },
+              },
+            },
+            transactionOutcome: {
+              type: "object",
+              required: ["transactionStatus", "transactionStatusDescription"],
+              properties: {
+                id: { type: ["string", "null"] },
+                paymentAmount: { type: ["number", "null"] },
+                feeAmount: { type: ["number", "null"] },
+                trackingNumber: { type: ["string", "null"] },
+                transactionStatus: { type: "integer" },
+                transactionStatusDescription: { type: "string" },
+                resultCode: { type: ["string", "null"] },
+                resultCodeDescription: { type: ["string", "null"] },
+                thirdPartyPayload: {
+                  type: ["object", "null"],
+                  properties: {
+                    thirdPartyResultCode: { type: ["string", "null"] },
+                    thirdPartyResultCodeDescription: { type: ["string", "null"] },
+                    thirdPartyReceiptNumber: { type: ["string", "null"] },
+                  },
+                },
+              },
+            },
+          },
+        },
+      },
+    },
+  },
 } as const satisfies Record<string, JsonSchema>;

@@ -28,4 +28,11 @@ export const operationMeta: Readonly<Record<string, OperationMeta>> = {
   "POST /v1/payment-link/create-payment-link": { operationId: "createPaymentLink" },
   "GET /v1/payment-link/get-payment-link": { operationId: "findPaymentLink" },
   "PUT /v1/payment-link/update-payment-link": { operationId: "updatePaymentLink" },
+  "POST /v1/payment-order/new-order": {
+    operationId: "createPaymentOrder",
+    takesOriginatorConversationId: true,
+    moneyMovingWhen: {},
+  },
+  "GET /v1/payment-order/check-status": { operationId: "findPaymentOrder" },
+  "POST /v1/payment-order/reject-order": { operationId: "rejectPaymentOrder" },
 };

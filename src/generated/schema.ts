@@ -228,8 +228,108 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  "/v1/payment-order/new-order": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Send a payout
+     * @description Pays one or more recipients — mobile money, paybill or till, bank account — from your
+     *     account. Each line's `transaction` names the route and channel (from
+     *     `GET /v1/transaction-routes/assigned-routes`). The order is accepted with 202 and processed
+     *     asynchronously: its outcome arrives at the payout webhook set in the dashboard (not per
+     *     request) and from `GET /v1/payment-order/check-status`. Reusing an `originatorConversationId`
+     *     is refused, so after a timeout or a 5xx look the payout up by that id instead of sending it
+     *     again.
+     *
+     *     Choices where public sources disagree: currencies (`ccy`) are ISO 4217 numeric integers, as the
+     *     payout field tables and samples give them (bills and deposits use alphabetic codes);
+     *     `channelType` is camelCase, as the answers spell it (client code sends `ChannelType`; the API
+     *     binds names without regard to case); `mccmnc` may be a string or an integer; `amount` is any
+     *     positive number.
+     */
+    post: operations["createPaymentOrder"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/v1/payment-order/check-status": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Find a payout
+     * @description Returns a payout and the outcome of each of its lines. Use it to settle a payout whose outcome
+     *     you did not see: look it up by the `originatorConversationId` you sent
+     *     (`IdType=OriginatorConversationId`, as the documentation recommends).
+     */
+    get: operations["findPaymentOrder"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/v1/payment-order/reject-order": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Stop a payout
+     * @description Rejects a payout that is still Pending or Queued; lines already processed are not touched.
+     *     The id is passed as the `OriginatorConversationId` query parameter (no body), as client code
+     *     sends it; the documentation shows the path only.
+     */
+    post: operations["rejectPaymentOrder"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
 }
-export type webhooks = Record<string, never>;
+export interface webhooks {
+  paymentOrderResult: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Payout result (sent to your webhook URL)
+     * @description POSTed to the webhook URL set in the dashboard (Settings → Company Settings → Webhook
+     *     Settings) when a payout line is processed. Client code reads it as the body of
+     *     `GET /v1/payment-order/check-status`, and so does this spec: the result of each line is in
+     *     `orderLines[].transactionOutcome.resultCode`. Answer 200 to acknowledge it.
+     */
+    post: operations["paymentOrderResultWebhook"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+}
 export interface components {
   schemas: {
     /**
@@ -709,6 +809,198 @@ export interface components {
       /** @description The payment link's id, used to find and update it. */
       id?: string;
     };
+    /**
+     * @description ISO 4217 numeric currency code (`404` is KES), as payouts and checkout take it. Bills, airtime
+     *     and deposits take the alphabetic code instead (`CurrencyCode`).
+     * @example 404
+     */
+    NumericCurrencyCode: number;
+    /**
+     * @description A payout: one or more order lines, each paying one recipient over the route and channel its
+     *     `transaction` names (mobile money, paybill or till, bank). Every request moves money.
+     */
+    PaymentOrderRequest: {
+      originatorConversationId: components["schemas"]["OriginatorConversationId"];
+      /** @description What the payout is for. */
+      paymentNotes: string;
+      paymentOrderLines: components["schemas"]["PaymentOrderLine"][];
+    };
+    /** @description One payment of a payout. */
+    PaymentOrderLine: {
+      remitter?: components["schemas"]["Remitter"];
+      recipient: components["schemas"]["Recipient"];
+      transaction: components["schemas"]["PaymentOrderTransaction"];
+    };
+    /**
+     * @description Who sends the money. Required only of payment remittance companies (and, per client code, for
+     *     bank transfers). Dates are `yyyy/mm/dd`. The documentation's text calls the phone field
+     *     `contact`; its field table, every client and the answers use `phoneNumber`, as does this spec.
+     */
+    Remitter: {
+      name: string;
+      address?: string;
+      phoneNumber?: string;
+      /** @description Free text such as `National ID` or `Passport`. */
+      idType?: string;
+      idNumber?: string;
+      country?: components["schemas"]["CountryCode"];
+      ccy?: components["schemas"]["NumericCurrencyCode"];
+      nationality?: string;
+      idIssuePlace?: string;
+      /** @description `yyyy/mm/dd` */
+      idIssueDate?: string;
+      /** @description `yyyy/mm/dd` */
+      idExpiryDate?: string;
+      financialInstitution?: string;
+      sourceOfFunds?: string;
+      principalActivity?: string;
+      /** @description `yyyy/mm/dd` */
+      dateOfBirth?: string;
+      emailAddress?: string;
+      occupation?: string;
+    };
+    /**
+     * @description Who receives the money. `primaryAccountNumber` is the phone number, paybill or till, or bank
+     *     account credited. `mccmnc` is required for mobile payouts; `institutionIdentifier` for bank
+     *     (SWIFT code) and business (paybill) payouts.
+     */
+    Recipient: {
+      name: string;
+      address?: string;
+      emailAddress?: string;
+      /** @description As the payout samples write it, `+2547…`. */
+      phoneNumber: string;
+      idType?: string;
+      idNumber?: string;
+      /**
+       * @description Mobile network (MCC + MNC), `63902` for Safaricom Kenya. The field table says integer; every
+       *     sample sends a string. Both are accepted.
+       * @example 63902
+       */
+      mccmnc?: string | number;
+      /** @example Mpesa */
+      financialInstitution?: string;
+      /** @description SWIFT code (`GAFRKENAXXX`) for bank payouts, the paybill for business payouts. */
+      institutionIdentifier?: string;
+      primaryAccountNumber: string;
+      ccy?: components["schemas"]["NumericCurrencyCode"];
+      country?: components["schemas"]["CountryCode"];
+      purpose?: string;
+      nationality?: string;
+    };
+    /**
+     * @description How one line is paid. `routeId` and `channelType` come from
+     *     `GET /v1/transaction-routes/assigned-routes` (channel numbers are per account). Client code
+     *     sends `ChannelType`; the answers and this spec use `channelType` (the API binds names without
+     *     regard to case).
+     */
+    PaymentOrderTransaction: {
+      /** Format: uuid */
+      routeId: string;
+      /** @example 1 */
+      channelType: number;
+      /** @description In the route's currency. Client code sends integers and decimals alike. */
+      amount: number;
+      reference: string;
+      systemTraceAuditNumber?: string;
+      customerAccountNo?: string;
+      /** @description The account at the paybill, for business payouts. */
+      accountNo?: string;
+    };
+    /**
+     * @description The answer to a new payout (202): accepted for processing. The outcome comes later, through the
+     *     payout webhook and `GET /v1/payment-order/check-status`.
+     */
+    PaymentOrderAccepted: {
+      message: {
+        /** @example LIVE */
+        appDomainName: string;
+        systemConversationId: components["schemas"]["SystemConversationId"];
+        originatorConversationId?: components["schemas"]["OriginatorConversationId"];
+        /** @example order submission accepted */
+        remarks: string;
+        timestamp: components["schemas"]["Timestamp"];
+      };
+    };
+    /**
+     * @description A payout as the API keeps it: the order and, per line, the request echoed back and its
+     *     `transactionOutcome`. `GET /v1/payment-order/check-status` returns it, and the payout webhook
+     *     (set in the dashboard, not per request) posts the same body. A line is final once its outcome
+     *     has a `resultCode`: `0` is success, any other code says whether and how to try again.
+     */
+    PaymentOrderStatus: {
+      id?: string | null;
+      conversationId?: string | null;
+      originatorConversationId: components["schemas"]["OriginatorConversationId"];
+      remarks?: string | null;
+      isProcessed?: boolean | null;
+      orderLines: components["schemas"]["PaymentOrderLineStatus"][];
+    };
+    /** @description One line of a payout, echoed, with its outcome. The echo's fields may be null. */
+    PaymentOrderLineStatus: {
+      /** @description The remitter as sent (answers spell `idExpireDate` for the request's `idExpiryDate`). */
+      remitter?: {
+        [key: string]: unknown;
+      } | null;
+      /** @description The recipient as sent, with `creditCustomerAccountId`, `state`, `city`, `postalCode`. */
+      recipient?:
+        | ({
+            name?: string | null;
+            primaryAccountNumber?: string | null;
+          } & {
+            [key: string]: unknown;
+          })
+        | null;
+      /** @description The transaction as sent, with `type`, `routeTransactionTypeId` and `relationship`. */
+      transaction?:
+        | ({
+            routeId?: string | null;
+            amount?: number | null;
+            reference?: string | null;
+            channelType?: number | null;
+          } & {
+            [key: string]: unknown;
+          })
+        | null;
+      transactionOutcome: components["schemas"]["TransactionOutcome"];
+    };
+    /**
+     * @description Where a payout line stands. `transactionStatus` `0` is "Pending" (the only value the public
+     *     material shows; the local sandbox also uses `4` "Completed", `5` "Failed" and `6` "Rejected").
+     *     `resultCode` is null until the line is final; its meaning and what to do next are in the result
+     *     code table (`describeResultCode`).
+     */
+    TransactionOutcome: {
+      id?: string | null;
+      paymentAmount?: number | null;
+      feeAmount?: number | null;
+      trackingNumber?: string | null;
+      /** @example 0 */
+      transactionStatus: number;
+      /** @example Pending */
+      transactionStatusDescription: string;
+      /** @description A transaction result code as text (`"0"` success, `"1"` insufficient funds, …). */
+      resultCode?: string | null;
+      resultCodeDescription?: string | null;
+      thirdPartyPayload?: {
+        thirdPartyResultCode?: string | null;
+        thirdPartyResultCodeDescription?: string | null;
+        thirdPartyReceiptNumber?: string | null;
+      } | null;
+    };
+    /**
+     * @description The lines a reject-order request stopped. The field is spelt `paymentOrderlines` (lower-case
+     *     `l`), as the API sends it.
+     */
+    PaymentOrderRejection: {
+      paymentOrderlines: {
+        originatorConversationId: string;
+        transactionStatus: number;
+        transactionStatusDescription?: string | null;
+        resultCode?: string | null;
+        resultCodeDescription?: string | null;
+      }[];
+    };
   };
   responses: {
     /**
@@ -777,6 +1069,10 @@ export interface components {
   parameters: {
     /** @description The `originatorConversationId` the transaction was sent with. */
     OriginatorConversationIdQuery: components["schemas"]["OriginatorConversationId"];
+    /** @description The payout's id, of the kind `IdType` names. */
+    PaymentOrderIdQuery: string;
+    /** @description What `Id` is. The documentation recommends `OriginatorConversationId`. */
+    PaymentOrderIdTypeQuery: "OriginatorConversationId" | "SystemConversationId";
   };
   requestBodies: never;
   headers: {
@@ -1096,6 +1392,121 @@ export interface operations {
       404: components["responses"]["NotFound"];
       429: components["responses"]["TooManyRequests"];
       500: components["responses"]["InternalServerError"];
+    };
+  };
+  createPaymentOrder: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["PaymentOrderRequest"];
+      };
+    };
+    responses: {
+      /** @description Accepted for processing. */
+      202: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["PaymentOrderAccepted"];
+        };
+      };
+      400: components["responses"]["BadRequest"];
+      401: components["responses"]["Unauthorized"];
+      429: components["responses"]["TooManyRequests"];
+      500: components["responses"]["InternalServerError"];
+    };
+  };
+  findPaymentOrder: {
+    parameters: {
+      query: {
+        /** @description The payout's id, of the kind `IdType` names. */
+        Id: components["parameters"]["PaymentOrderIdQuery"];
+        /** @description What `Id` is. The documentation recommends `OriginatorConversationId`. */
+        IdType: components["parameters"]["PaymentOrderIdTypeQuery"];
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The payout. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["PaymentOrderStatus"];
+        };
+      };
+      400: components["responses"]["BadRequest"];
+      401: components["responses"]["Unauthorized"];
+      404: components["responses"]["NotFound"];
+      429: components["responses"]["TooManyRequests"];
+      500: components["responses"]["InternalServerError"];
+    };
+  };
+  rejectPaymentOrder: {
+    parameters: {
+      query: {
+        /** @description The `originatorConversationId` the transaction was sent with. */
+        OriginatorConversationId: components["parameters"]["OriginatorConversationIdQuery"];
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The lines that were stopped. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["PaymentOrderRejection"];
+        };
+      };
+      400: components["responses"]["BadRequest"];
+      401: components["responses"]["Unauthorized"];
+      404: components["responses"]["NotFound"];
+      429: components["responses"]["TooManyRequests"];
+      500: components["responses"]["InternalServerError"];
+    };
+  };
+  paymentOrderResultWebhook: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["PaymentOrderStatus"];
+      };
+    };
+    responses: {
+      /** @description Acknowledged. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description The receiver could not read the webhook. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
     };
   };
 }

@@ -18,6 +18,11 @@ export function traceId(): string {
   return `00-${randomBytes(16).toString("hex")}-${randomBytes(8).toString("hex")}-00`;
 }
 
+/** A system conversation id, as the API issues them. */
+export function newConversationId(): string {
+  return globalThis.crypto.randomUUID();
+}
+
 export function timestamp(): string {
   return new Date().toISOString().replace("Z", "0000Z");
 }

@@ -89,3 +89,12 @@ export function findAccount(service: BillService, accountNumber: string): TestAc
     (a) => a.serviceCode === service.serviceCode && a.accountNumber === accountNumber,
   );
 }
+
+/**
+ * Payout recipients (`primaryAccountNumber`) whose payments fail when they settle, with the
+ * result code they fail with. Every other recipient is paid.
+ */
+export const failingPayoutRecipients: Readonly<Record<string, number>> = {
+  "254700000001": 1, // Insufficient funds: retry with a new id once funded
+  "254700000018": 18, // Declined: do not retry
+};

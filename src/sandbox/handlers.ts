@@ -5,12 +5,14 @@ import {
   APP_DOMAIN,
   domainError,
   json,
+  newConversationId,
   oauthError,
   problem,
   timestamp,
   type Answer,
 } from "./answers.js";
 import { billServices, findAccount, findService, routes } from "./catalogue.js";
+import { createPaymentOrder, findPaymentOrder, rejectPaymentOrder } from "./payouts.js";
 import type { SandboxState, StoredPayment } from "./state.js";
 
 type Schemas = components["schemas"];
@@ -21,15 +23,25 @@ export interface HandlerContext {
   state: SandboxState;
   credentials: { clientId: string; clientSecret: string; scope: string };
   tokenLifetimeSeconds: number;
-  /** Settles a stored payment later (completed or failed) and delivers its callback. */
-  scheduleSettlement(payment: StoredPayment, declines: boolean): void;
+  /**
+   * After the settle delay, runs `settle` (which applies the outcome) and delivers the callback
+   * it returns. `key` identifies what is pending.
+   */
+  schedule(key: object, settle: () => Callback | undefined): void;
+  /** Forgets a pending settlement (a payout that was stopped). */
+  cancelSettlement(key: object): void;
+  /** The payout webhook URL (the dashboard setting), if any. */
+  webhookUrl: string | undefined;
+}
+
+/** A callback to POST: where, what, and the transaction it is about. */
+export interface Callback {
+  url: string | undefined;
+  body: unknown;
+  originatorConversationId: string;
 }
 
 export type Handler = (ctx: HandlerContext) => Answer;
-
-function newConversationId(): string {
-  return randomUUID();
-}
 
 function requestToken(ctx: HandlerContext): Answer {
   const form = ctx.body as Record<string, string>;
@@ -124,7 +136,7 @@ function postBillPayment(ctx: HandlerContext): Answer {
     },
   };
   ctx.state.payments.set(id, payment);
-  ctx.scheduleSettlement(payment, account.declines === true);
+  ctx.schedule(payment, () => settleBillPayment(payment, account.declines === true));
   return json(200, {
     message: {
       appDomainName: APP_DOMAIN,
@@ -135,6 +147,34 @@ function postBillPayment(ctx: HandlerContext): Answer {
       ...details,
     },
   } satisfies Schemas["BillPaymentAccepted"]);
+}
+
+/** A bill payment completes (with a receipt) or, for the declining test account, fails. */
+function settleBillPayment(payment: StoredPayment, declines: boolean): Callback {
+  const when = new Date().toISOString().replace("T", " ").slice(0, 19);
+  Object.assign(
+    payment.record,
+    declines
+      ? {
+          status: 5,
+          transactionStatusDescription: "Failed",
+          statusCode: 18,
+          statusDescription: "Declined",
+        }
+      : {
+          status: 4,
+          transactionStatusDescription: "Completed",
+          statusCode: 0,
+          statusDescription: "Success",
+          datePaymentReceived: when,
+          receiptNumber: `SBX${Math.random().toString(36).slice(2, 10).toUpperCase()}`,
+        },
+  );
+  return {
+    url: payment.callBackUrl,
+    body: payment.record,
+    originatorConversationId: payment.record.originatorConversationId,
+  };
 }
 
 function findBillPayment(ctx: HandlerContext): Answer {
@@ -233,4 +273,7 @@ export const handlers: Record<string, Handler> = {
   createPaymentLink,
   findPaymentLink,
   updatePaymentLink,
+  createPaymentOrder,
+  findPaymentOrder,
+  rejectPaymentOrder,
 };

@@ -16,15 +16,21 @@ import {
   validatorAt,
   type Operation,
 } from "./spec.js";
-import { SandboxState, type StoredPayment } from "./state.js";
+import { SandboxState } from "./state.js";
+import type { Callback } from "./handlers.js";
 
 export interface SandboxOptions {
   /** Port on 127.0.0.1. @default 0 (an ephemeral port) */
   port?: number;
   /** Lifetime of issued tokens in seconds. @default 3600 */
   tokenLifetimeSeconds?: number;
-  /** How long a bill payment stays pending before it completes or fails. @default 1000 */
+  /** How long a bill payment or payout stays pending before it completes or fails. @default 1000 */
   settleDelayMs?: number;
+  /**
+   * Where payout results are POSTed: the webhook URL the real API takes from the dashboard.
+   * @default undefined (results are only looked up)
+   */
+  webhookUrl?: string;
   /** Credentials the token endpoint accepts. @default { clientId: "sandbox-client", clientSecret: "sandbox-secret", scope: "PyPay_api" } */
   credentials?: Partial<SandboxCredentials>;
   /**
@@ -196,22 +202,22 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const faults = new Faults();
   const requests: LoggedRequest[] = [];
   const callbacks: CallbackDelivery[] = [];
-  const pending = new Map<StoredPayment, { timer: NodeJS.Timeout; settle: () => Promise<void> }>();
+  const pending = new Map<object, { timer: NodeJS.Timeout; settle: () => Promise<void> }>();
   const deliveries = new Set<Promise<void>>();
 
-  async function deliver(payment: StoredPayment): Promise<void> {
-    const url = payment.callBackUrl;
+  async function deliver(callback: Callback): Promise<void> {
+    const { url } = callback;
     if (!url) return;
     const entry: CallbackDelivery = {
       url,
-      originatorConversationId: payment.record.originatorConversationId,
+      originatorConversationId: callback.originatorConversationId,
     };
     callbacks.push(entry);
     let host: string;
     try {
       host = new URL(url).host.replace(/:\d+$/, "");
     } catch {
-      entry.error = "callBackUrl is not a URL";
+      entry.error = "the callback URL is not a URL";
       return;
     }
     if (!callbackHosts.has(host)) {
@@ -222,7 +228,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       const answer = await fetch(url, {
         method: "POST",
         headers: { "Content-Type": "application/json" },
-        body: JSON.stringify(payment.record),
+        body: JSON.stringify(callback.body),
         signal: AbortSignal.timeout(5000),
       });
       entry.status = answer.status;
@@ -232,34 +238,17 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     }
   }
 
-  function scheduleSettlement(payment: StoredPayment, declines: boolean): void {
-    const settle = async () => {
-      clearTimeout(pending.get(payment)?.timer);
-      pending.delete(payment);
-      const when = new Date().toISOString().replace("T", " ").slice(0, 19);
-      Object.assign(
-        payment.record,
-        declines
-          ? {
-              status: 5,
-              transactionStatusDescription: "Failed",
-              statusCode: 18,
-              statusDescription: "Declined",
-            }
-          : {
-              status: 4,
-              transactionStatusDescription: "Completed",
-              statusCode: 0,
-              statusDescription: "Success",
-              datePaymentReceived: when,
-              receiptNumber: `SBX${Math.random().toString(36).slice(2, 10).toUpperCase()}`,
-            },
-      );
-      const delivery = deliver(payment);
+  function schedule(key: object, settle: () => Callback | undefined): void {
+    const run = async () => {
+      clearTimeout(pending.get(key)?.timer);
+      if (!pending.delete(key)) return; // settled already, or stopped
+      const callback = settle();
+      if (!callback) return;
+      const delivery = deliver(callback);
       deliveries.add(delivery);
       await delivery.finally(() => deliveries.delete(delivery));
     };
-    pending.set(payment, { timer: setTimeout(() => void settle(), settleDelayMs), settle });
+    pending.set(key, { timer: setTimeout(() => void run(), settleDelayMs), settle: run });
   }
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
@@ -331,7 +320,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       state,
       credentials,
       tokenLifetimeSeconds,
-      scheduleSettlement,
+      schedule,
+      cancelSettlement: (key: object) => {
+        clearTimeout(pending.get(key)?.timer);
+        pending.delete(key);
+      },
+      webhookUrl: options.webhookUrl,
     });
     if (fault && "reset" in fault) {
       log.status = -1;

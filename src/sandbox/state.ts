@@ -1,9 +1,10 @@
-/** What the sandbox remembers: tokens, bill payments, bill numbers and payment links. */
+/** What the sandbox remembers: tokens, bill payments, bill numbers, payment links and payouts. */
 import type { components } from "../generated/schema.js";
 
 export type BillPaymentStatus = components["schemas"]["BillPaymentStatus"];
 export type BillNumber = components["schemas"]["BillNumber"];
 export type PaymentLink = components["schemas"]["PaymentLink"];
+export type PaymentOrderStatus = components["schemas"]["PaymentOrderStatus"];
 
 export interface StoredPayment {
   record: BillPaymentStatus;
@@ -19,6 +20,8 @@ export class SandboxState {
   readonly billNumbers = new Map<string, BillNumber>();
   /** Payment links by id. */
   readonly links = new Map<string, PaymentLink>();
+  /** Payouts by originatorConversationId (their systemConversationId is `record.id`). */
+  readonly payouts = new Map<string, PaymentOrderStatus>();
 
   tokenIsValid(token: string): boolean {
     const expiresAt = this.tokens.get(token);

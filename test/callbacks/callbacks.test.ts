@@ -1,6 +1,13 @@
 import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { CallbackError, parseBillPaymentCallback, readCallback, unwrap } from "../../src/index.js";
+import {
+  CallbackError,
+  classifyLine,
+  parseBillPaymentCallback,
+  parsePaymentOrderCallback,
+  readCallback,
+  unwrap,
+} from "../../src/index.js";
 import { billPayment } from "../support/fixtures.js";
 import { startHarness, startReceiver } from "../support/sandbox.js";
 import { at } from "../support/spec.js";
@@ -112,5 +119,38 @@ describe("readCallback", () => {
       status: 400,
       error: { name: "CallbackError", reason: "could not be read" },
     });
+  });
+});
+
+describe("parsePaymentOrderCallback", () => {
+  const webhook = (
+    at(
+      "/webhooks/paymentOrderResult/post/requestBody/content/application~1json/examples/failed",
+    ) as { value: Record<string, unknown> }
+  ).value;
+
+  it("parses the spec's webhook example, and classifyLine says what its line means", () => {
+    const parsed = parsePaymentOrderCallback(JSON.stringify(webhook));
+    expect(parsed).toEqual(webhook);
+    const [line] = parsed.orderLines.map(classifyLine);
+    expect(line?.state === "failed" && line.result.action).toBe("retry-with-new-id");
+  });
+
+  it("names the field that breaks the shape", () => {
+    const broken = structuredClone(webhook) as {
+      orderLines: { transactionOutcome: Record<string, unknown> }[];
+    };
+    broken.orderLines[0]!.transactionOutcome.transactionStatus = "Failed";
+    const error = (() => {
+      try {
+        parsePaymentOrderCallback(broken);
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(error).toBeInstanceOf(CallbackError);
+    expect((error as CallbackError).message).toContain(
+      "orderLines.0.transactionOutcome.transactionStatus",
+    );
   });
 });

@@ -136,6 +136,8 @@ describe("samples.json against the spec", () => {
       "get /v1/bill-numbers",
       "post /v1/payment-link/create-payment-link",
       "put /v1/payment-link/update-payment-link",
+      "post /v1/payment-order/new-order",
+      "post /v1/payment-order/reject-order",
     ]) {
       expect(covered, `samples for ${expected}`).toContain(expected);
     }

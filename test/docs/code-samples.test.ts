@@ -95,7 +95,8 @@ describe("each code sample, run against the sandbox", () => {
   const args: Record<string, string[]> = {};
 
   beforeAll(async () => {
-    harness = await startHarness();
+    // Payouts stay pending for the run, so that one can still be stopped.
+    harness = await startHarness({ settleDelayMs: 60_000 });
     const { pay } = harness;
     // What the lookup samples look up: a payment, a saved bill number and a payment link.
     const payment = await unwrap(pay.POST("/v1/bill-payments", { body: billPayment }));
@@ -109,6 +110,32 @@ describe("each code sample, run against the sandbox", () => {
         body: { shortCode: "600980", isAmountSpecified: true, amount: 100, currency: "KES" },
       }),
     );
+    const payout = (reference: string) =>
+      unwrap(
+        pay.POST("/v1/payment-order/new-order", {
+          body: {
+            paymentNotes: "Samples",
+            paymentOrderLines: [
+              {
+                recipient: {
+                  name: "Amina Otieno",
+                  phoneNumber: "+254712345678",
+                  primaryAccountNumber: "254712345678",
+                },
+                transaction: {
+                  routeId: "9b3f6c1e-2d4a-4f8b-a6e5-7c9d0e1f2a3b",
+                  channelType: 1,
+                  amount: 100,
+                  reference,
+                },
+              },
+            ],
+          },
+        }),
+      );
+    const [looked, stopped] = [await payout("LOOKED-UP"), await payout("STOPPED")];
+    args.findPaymentOrder = [String(looked.message.originatorConversationId)];
+    args.rejectPaymentOrder = [String(stopped.message.originatorConversationId)];
     args.findBillPayment = [String(payment.message.originatorConversationId)];
     args.findPaymentLink = [String(link.id)];
     args.updatePaymentLink = [String(link.id)];

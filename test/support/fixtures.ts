@@ -13,3 +13,28 @@ export const billPayment = {
   countryCode: "KE",
   currencyCode: "KES",
 } as const;
+
+/** A one-line M-Pesa payout over the spec's mobile-money route (originatorConversationId left out). */
+export function payout(primaryAccountNumber = "254712345678", amount = 2500) {
+  return {
+    paymentNotes: "April commission",
+    paymentOrderLines: [
+      {
+        recipient: {
+          name: "Amina Otieno",
+          phoneNumber: "+254712345678",
+          mccmnc: "63902",
+          primaryAccountNumber,
+          ccy: 404,
+          country: "KE",
+        },
+        transaction: {
+          routeId: "9b3f6c1e-2d4a-4f8b-a6e5-7c9d0e1f2a3b",
+          channelType: 1,
+          amount,
+          reference: "COMM-2026-04-017",
+        },
+      },
+    ],
+  };
+}

@@ -1,0 +1,76 @@
+/**
+ * Settling a payout whose outcome is unknown (a lost answer, a webhook that never came): look it
+ * up by its `originatorConversationId`, optionally polling, and say for each line what happened
+ * and what to do about it.
+ */
+import type { Client } from "openapi-fetch";
+import type { AlmaraPayPaths } from "./client.js";
+import type { components } from "./generated/schema.js";
+import { pollOutcome, type FindPaymentOutcomeOptions } from "./payment-outcome.js";
+import { describeResultCode, type ResultCodeInfo } from "./result-codes.js";
+
+export type PaymentOrderRecord = components["schemas"]["PaymentOrderStatus"];
+export type PaymentOrderLineRecord = PaymentOrderRecord["orderLines"][number];
+
+export type PaymentOrderLineOutcome =
+  /** Paid (result code 0). */
+  | { state: "paid"; line: PaymentOrderLineRecord; result: ResultCodeInfo }
+  /** Failed; `result.action` says whether and how to try again. */
+  | { state: "failed"; line: PaymentOrderLineRecord; result: ResultCodeInfo }
+  /** Stopped by reject-order before it was processed. */
+  | { state: "rejected"; line: PaymentOrderLineRecord }
+  /** Not processed yet. */
+  | { state: "pending"; line: PaymentOrderLineRecord };
+
+export type PaymentOrderOutcome =
+  /** Every line was paid. */
+  | { state: "completed"; record: PaymentOrderRecord; lines: PaymentOrderLineOutcome[] }
+  /** Every line is final and at least one was not paid: `lines` say which, and why. */
+  | { state: "failed"; record: PaymentOrderRecord; lines: PaymentOrderLineOutcome[] }
+  /** Some line is still being processed (after `waitMs`, if polling). */
+  | { state: "pending"; record: PaymentOrderRecord; lines: PaymentOrderLineOutcome[] }
+  /** The API has no payout with that id: it was never recorded, so nothing was paid. */
+  | { state: "not-found" };
+
+/**
+ * Looks a payout up by its `originatorConversationId` and tells, line by line, paid, failed (with
+ * the result code's meaning and advice), rejected or pending.
+ *
+ * @example
+ * const outcome = await findPaymentOrderOutcome(pay, error.originatorConversationId!, { waitMs: 60_000 });
+ * if (outcome.state === "failed") for (const line of outcome.lines) console.log(line.state);
+ */
+export function findPaymentOrderOutcome(
+  client: Client<AlmaraPayPaths, "application/json">,
+  originatorConversationId: string,
+  options: FindPaymentOutcomeOptions = {},
+): Promise<PaymentOrderOutcome> {
+  return pollOutcome(
+    "findPaymentOrderOutcome",
+    () =>
+      client.GET("/v1/payment-order/check-status", {
+        params: { query: { Id: originatorConversationId, IdType: "OriginatorConversationId" } },
+      }),
+    classifyOrder,
+    originatorConversationId,
+    options,
+  );
+}
+
+export function classifyLine(line: PaymentOrderLineRecord): PaymentOrderLineOutcome {
+  const { resultCode, transactionStatusDescription } = line.transactionOutcome;
+  if (resultCode !== null && resultCode !== undefined && resultCode !== "") {
+    const result = describeResultCode(resultCode);
+    return { state: result.action === "none" ? "paid" : "failed", line, result };
+  }
+  if (transactionStatusDescription.toLowerCase() === "rejected") return { state: "rejected", line };
+  return { state: "pending", line };
+}
+
+function classifyOrder(record: PaymentOrderRecord): PaymentOrderOutcome {
+  const lines = record.orderLines.map(classifyLine);
+  if (lines.length === 0 || lines.some((l) => l.state === "pending")) {
+    return { state: "pending", record, lines };
+  }
+  return { state: lines.every((l) => l.state === "paid") ? "completed" : "failed", record, lines };
+}

@@ -1,0 +1,157 @@
+/** Payouts (payment orders): accepted with 202, settled later per line, stoppable while pending. */
+import type { components } from "../generated/schema.js";
+import { describeResultCode } from "../result-codes.js";
+import {
+  APP_DOMAIN,
+  domainError,
+  json,
+  newConversationId,
+  problem,
+  timestamp,
+  type Answer,
+} from "./answers.js";
+import { failingPayoutRecipients, routes } from "./catalogue.js";
+import type { Callback, HandlerContext } from "./handlers.js";
+
+type Schemas = components["schemas"];
+
+type PaymentOrderRequest = Schemas["PaymentOrderRequest"];
+
+/** The first reason a payout line cannot be paid over its route, if any. */
+function routeProblem(line: PaymentOrderRequest["paymentOrderLines"][number]): string | undefined {
+  const route = (routes.routes as Schemas["Route"][]).find(
+    (r) => r.id === line.transaction.routeId,
+  );
+  if (!route) return `routeId '${line.transaction.routeId}' is not one of your routes`;
+  const channels = (route.channelTypes ?? []).map((c) => c.channelType);
+  if (!channels.includes(line.transaction.channelType)) {
+    return `channelType ${line.transaction.channelType} is not available on route '${route.id}'`;
+  }
+  return undefined;
+}
+
+export function createPaymentOrder(ctx: HandlerContext): Answer {
+  const body = ctx.body as PaymentOrderRequest;
+  const systemConversationId = newConversationId();
+  const id = body.originatorConversationId;
+  const refuse = (field: string, message: string) =>
+    json(400, {
+      appDomainName: APP_DOMAIN,
+      status: "BadRequest",
+      timestamp: timestamp(),
+      systemConversationId,
+      originatorConversationId: id,
+      errors: [{ field, message }],
+    } satisfies Schemas["DomainValidationError"]);
+  if (ctx.state.payouts.has(id)) {
+    return refuse("OriginatorConversationId", `duplicate originator conversation id '${id}'`);
+  }
+  for (const [index, line] of body.paymentOrderLines.entries()) {
+    const problem = routeProblem(line);
+    if (problem) return refuse(`PaymentOrderLines[${index}].Transaction`, problem);
+  }
+  const record: Schemas["PaymentOrderStatus"] = {
+    id: systemConversationId,
+    conversationId: systemConversationId,
+    originatorConversationId: id,
+    remarks: body.paymentNotes,
+    isProcessed: false,
+    orderLines: body.paymentOrderLines.map((line) => ({
+      remitter: line.remitter ?? null,
+      recipient: line.recipient,
+      transaction: line.transaction,
+      transactionOutcome: {
+        id: newConversationId(),
+        paymentAmount: line.transaction.amount,
+        feeAmount: null,
+        trackingNumber: null,
+        transactionStatus: 0,
+        transactionStatusDescription: "Pending",
+        resultCode: null,
+        resultCodeDescription: null,
+        thirdPartyPayload: null,
+      },
+    })),
+  };
+  ctx.state.payouts.set(id, record);
+  ctx.schedule(record, () => settlePayout(record, ctx.webhookUrl));
+  return json(202, {
+    message: {
+      appDomainName: APP_DOMAIN,
+      systemConversationId,
+      originatorConversationId: id,
+      remarks: "order submission accepted",
+      timestamp: timestamp(),
+    },
+  } satisfies Schemas["PaymentOrderAccepted"]);
+}
+
+/** Every pending line is paid, or fails with its test recipient's result code. */
+function settlePayout(
+  record: Schemas["PaymentOrderStatus"],
+  webhookUrl: string | undefined,
+): Callback {
+  for (const line of record.orderLines) {
+    const outcome = line.transactionOutcome;
+    if (outcome.transactionStatus !== 0) continue;
+    const account = String(line.recipient?.primaryAccountNumber ?? "");
+    const code = failingPayoutRecipients[account] ?? 0;
+    const receipt = `SBX${Math.random().toString(36).slice(2, 10).toUpperCase()}`;
+    Object.assign(outcome, {
+      transactionStatus: code === 0 ? 4 : 5,
+      transactionStatusDescription: code === 0 ? "Completed" : "Failed",
+      resultCode: String(code),
+      resultCodeDescription: describeResultCode(code).meaning,
+      feeAmount: code === 0 ? 15 : 0,
+      trackingNumber: code === 0 ? receipt : null,
+      thirdPartyPayload: {
+        thirdPartyResultCode: String(code),
+        thirdPartyResultCodeDescription: describeResultCode(code).meaning,
+        thirdPartyReceiptNumber: code === 0 ? receipt : null,
+      },
+    });
+  }
+  record.isProcessed = true;
+  return {
+    url: webhookUrl,
+    body: record,
+    originatorConversationId: record.originatorConversationId,
+  };
+}
+
+export function findPaymentOrder(ctx: HandlerContext): Answer {
+  const id = ctx.query.get("Id") ?? "";
+  const record =
+    ctx.query.get("IdType") === "SystemConversationId"
+      ? [...ctx.state.payouts.values()].find((r) => r.id === id)
+      : ctx.state.payouts.get(id);
+  return record ? json(200, record) : problem(404, "No payment order has that id.");
+}
+
+export function rejectPaymentOrder(ctx: HandlerContext): Answer {
+  const record = ctx.state.payouts.get(ctx.query.get("OriginatorConversationId") ?? "");
+  if (!record) return problem(404, "No payment order has that OriginatorConversationId.");
+  const pendingLines = record.orderLines.filter(
+    (l) => l.transactionOutcome.transactionStatus === 0,
+  );
+  if (pendingLines.length === 0) {
+    return domainError("Only a payment order that is Pending or Queued can be rejected.");
+  }
+  for (const line of pendingLines) {
+    Object.assign(line.transactionOutcome, {
+      transactionStatus: 6,
+      transactionStatusDescription: "Rejected",
+    });
+  }
+  record.isProcessed = true;
+  ctx.cancelSettlement(record);
+  return json(200, {
+    paymentOrderlines: pendingLines.map((line) => ({
+      originatorConversationId: record.originatorConversationId,
+      transactionStatus: line.transactionOutcome.transactionStatus,
+      transactionStatusDescription: line.transactionOutcome.transactionStatusDescription,
+      resultCode: line.transactionOutcome.resultCode ?? null,
+      resultCodeDescription: line.transactionOutcome.resultCodeDescription ?? null,
+    })),
+  } satisfies Schemas["PaymentOrderRejection"]);
+}
