@@ -81,12 +81,15 @@ function renderOperationMeta(spec: Json): string {
       const schema = ((op.requestBody as Json | undefined)?.content as Json | undefined)?.[
         "application/json"
       ] as Json | undefined;
-      const takesId = schema
-        ? declaresProperty(spec, schema.schema, "originatorConversationId")
-        : false;
+      // The id's name as the body spells it: camelCase, or PascalCase in the PascalCase bodies.
+      const idField = schema
+        ? ["originatorConversationId", "OriginatorConversationId"].find((name) =>
+            declaresProperty(spec, schema.schema, name),
+          )
+        : undefined;
       const money = op["x-almara-money-moving"] as Json | undefined;
       const fields = [`operationId: ${JSON.stringify(op.operationId)}`];
-      if (takesId) fields.push("takesOriginatorConversationId: true");
+      if (idField) fields.push(`idField: ${JSON.stringify(idField)}`);
       if (money) fields.push(`moneyMovingWhen: ${JSON.stringify(money)}`);
       entries.push(
         `  ${JSON.stringify(`${method.toUpperCase()} ${path}`)}: { ${fields.join(", ")} },`,
@@ -98,8 +101,8 @@ function renderOperationMeta(spec: Json): string {
     "/** What the runtime needs to know of each operation, keyed by `METHOD /path`. */",
     "export interface OperationMeta {",
     "  readonly operationId: string;",
-    "  /** The JSON body has an `originatorConversationId`. */",
-    "  readonly takesOriginatorConversationId?: true;",
+    "  /** The body's `originatorConversationId` field, as that body spells it. */",
+    '  readonly idField?: "originatorConversationId" | "OriginatorConversationId";',
     "  /** Body field values that make a request move money (`x-almara-money-moving`). */",
     "  readonly moneyMovingWhen?: Readonly<Record<string, unknown>>;",
     "}",

@@ -1,7 +1,7 @@
 /**
  * The whole flow against the embedded sandbox: token, routes, bill services, bill validation,
  * bill payment, its callback, the status lookup, a payment link created, found and updated, and a
- * payout with its webhook and lookup.
+ * payout with its webhook and lookup, and an express deposit with its two callbacks.
  *
  *   npm run demo
  */
@@ -11,7 +11,9 @@ import type { AddressInfo } from "node:net";
 import {
   createAlmaraPay,
   findPaymentOrderOutcome,
+  isFinalExpressDepositCallback,
   originatorConversationIdOf,
+  parseExpressDepositCallback,
   parsePaymentOrderCallback,
   unwrap,
   type components,
@@ -33,33 +35,40 @@ function step(name: string, detail: string): void {
   console.log(`${name.padEnd(22)} ${detail}`);
 }
 
-/** A local receiver for one callback (the bill payment's, or the payout webhook's). */
+/** A local receiver for callbacks: `next()` resolves with the next body, in arrival order. */
 async function startCallbackReceiver<T>(path: string): Promise<{
   url: string;
-  next: Promise<T>;
+  next(): Promise<T>;
   close(): void;
 }> {
-  let resolve!: (value: T) => void;
-  const next = new Promise<T>((r) => (resolve = r));
+  const arrived: T[] = [];
+  const waiting: ((value: T) => void)[] = [];
   const server = createServer((request, response) => {
     let body = "";
     request.on("data", (chunk: Buffer) => (body += chunk.toString("utf8")));
     request.on("end", () => {
       response.writeHead(200).end();
-      resolve(JSON.parse(body) as T);
+      const value = JSON.parse(body) as T;
+      const waiter = waiting.shift();
+      if (waiter) waiter(value);
+      else arrived.push(value);
     });
   });
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}${path}`,
-    next,
+    next: () =>
+      arrived.length > 0
+        ? Promise.resolve(arrived.shift()!)
+        : new Promise<T>((resolve) => waiting.push(resolve)),
     close: () => server.close(),
   };
 }
 
 const receiver = await startCallbackReceiver<BillPaymentStatus>("/almara/bill-callback");
 const webhook = await startCallbackReceiver<unknown>("/almara/payouts");
+const deposits = await startCallbackReceiver<unknown>("/almara/deposits");
 // The payout webhook URL is a dashboard setting on the real API; the sandbox takes it here.
 const sandbox = await startSandbox({ settleDelayMs: 300, webhookUrl: webhook.url });
 try {
@@ -113,7 +122,7 @@ try {
     `${payment.message.remarks} (originatorConversationId ${originatorConversationId})`,
   );
 
-  const callback = await within5s(receiver.next, "bill-payment callback");
+  const callback = await within5s(receiver.next(), "bill-payment callback");
   step("callback received", `${callback.statusDescription}, receipt ${callback.receiptNumber}`);
 
   const status = await unwrap(
@@ -178,7 +187,7 @@ try {
   const accepted = await unwrap(payoutResult);
   const payoutId = originatorConversationIdOf(payoutResult)!;
   step("payout sent", `KES 2500 to 254712345678: ${accepted.message.remarks} (${payoutId})`);
-  const result = parsePaymentOrderCallback(await within5s(webhook.next, "payout webhook"));
+  const result = parsePaymentOrderCallback(await within5s(webhook.next(), "payout webhook"));
   const outcome = result.orderLines[0]?.transactionOutcome;
   step(
     "payout webhook",
@@ -187,11 +196,35 @@ try {
   const settled = await findPaymentOrderOutcome(pay, payoutId);
   step("payout lookup", settled.state);
 
+  const depositResult = await pay.POST("/v1/express-deposit", {
+    body: {
+      ShortCode: "600980",
+      Amount: 1500,
+      PhoneNumber: "254710000000",
+      AccountNo: "INV-2026-0042",
+      TransactionDesc: "Invoice 42",
+      CallBackUrl: deposits.url,
+      Currency: "KES",
+    },
+  });
+  const depositId = originatorConversationIdOf(depositResult)!;
+  step("express deposit", `${(await unwrap(depositResult)).message.remarks} (${depositId})`);
+  const first = parseExpressDepositCallback(await within5s(deposits.next(), "STK callback"));
+  if (isFinalExpressDepositCallback(first)) throw new Error("the STK result came second");
+  step("deposit callback 1", `STK result ${first.Body.StkCallback.ResultCode} (not final)`);
+  const second = parseExpressDepositCallback(await within5s(deposits.next(), "C2B IPN"));
+  if (!isFinalExpressDepositCallback(second)) throw new Error("no final C2B IPN");
+  step(
+    "deposit callback 2",
+    `C2B IPN (final): KES ${second.PaymentAmount} received, receipt ${second.Thirdpartyreceiptnumber}`,
+  );
+
   console.log(
     `\nDone: ${sandbox.requests.length} requests, ${sandbox.requests.filter((r) => r.path === "/connect/token").length} token request.`,
   );
 } finally {
   receiver.close();
   webhook.close();
+  deposits.close();
   await sandbox.close();
 }

@@ -14,6 +14,13 @@ export type BillPaymentCallback = components["schemas"]["BillPaymentStatus"];
 /** The body of the payout webhook: the payout, as `GET /v1/payment-order/check-status` returns it. */
 export type PaymentOrderCallback = components["schemas"]["PaymentOrderStatus"];
 
+/**
+ * An express-deposit callback: the STK-push result (first, not final) or the C2B instant payment
+ * notification (second, final). `isFinalExpressDepositCallback` tells them apart.
+ */
+export type ExpressDepositCallback =
+  components["schemas"]["StkCallback"] | components["schemas"]["C2bIpn"];
+
 /** What a callback body may arrive as: raw text or bytes, or already parsed JSON. */
 export type CallbackBody = string | Uint8Array | ArrayBuffer | unknown;
 
@@ -75,6 +82,26 @@ export function parseBillPaymentCallback(raw: CallbackBody): BillPaymentCallback
  */
 export function parsePaymentOrderCallback(raw: CallbackBody): PaymentOrderCallback {
   return parseWith<PaymentOrderCallback>("Payout", callbackSchemas.paymentOrderResult, raw);
+}
+
+/**
+ * Parses a callback POSTed to an express deposit's `CallBackUrl`: either of its two callbacks.
+ *
+ * @throws CallbackError naming the field when the body is neither shape.
+ */
+export function parseExpressDepositCallback(raw: CallbackBody): ExpressDepositCallback {
+  return parseWith<ExpressDepositCallback>(
+    "Express deposit",
+    callbackSchemas.expressDepositResult,
+    raw,
+  );
+}
+
+/** Whether an express-deposit callback is the final one (the C2B IPN, with the receipt). */
+export function isFinalExpressDepositCallback(
+  event: ExpressDepositCallback,
+): event is components["schemas"]["C2bIpn"] {
+  return "OriginatorConversationId" in event;
 }
 
 export type CallbackResult<T> =

@@ -8,10 +8,15 @@ import { resolveOptions, type AlmaraPayOptions } from "./options.js";
 import { createTokenProvider, type TokenProvider } from "./token-provider.js";
 import { createTransport } from "./transport.js";
 
-/** A body with `originatorConversationId` optional: the SDK generates one when it is left out. */
+/**
+ * A body with `originatorConversationId` optional: the SDK generates one when it is left out.
+ * (PascalCase bodies spell it `OriginatorConversationId`.)
+ */
 type IdOptional<B> = B extends { originatorConversationId: unknown }
   ? Omit<B, "originatorConversationId"> & { originatorConversationId?: string }
-  : B;
+  : B extends { OriginatorConversationId: unknown }
+    ? Omit<B, "OriginatorConversationId"> & { OriginatorConversationId?: string }
+    : B;
 
 /** The spec's `paths`, as the SDK's client accepts them: generated ids may be left out. */
 export type AlmaraPayPaths = {

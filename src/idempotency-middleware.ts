@@ -14,7 +14,7 @@ export function createIdempotencyMiddleware(): Middleware {
       const meta = operationMeta[`${request.method} ${schemaPath}`];
       if (!meta) return undefined;
       let body: unknown;
-      if (meta.takesOriginatorConversationId && request.body) {
+      if (meta.idField && request.body) {
         try {
           body = JSON.parse(await request.clone().text());
         } catch {
@@ -22,8 +22,8 @@ export function createIdempotencyMiddleware(): Middleware {
         }
       }
       let next = request;
-      if (isRecord(body) && body.originatorConversationId === undefined) {
-        body = { ...body, originatorConversationId: globalThis.crypto.randomUUID() };
+      if (isRecord(body) && meta.idField && body[meta.idField] === undefined) {
+        body = { ...body, [meta.idField]: globalThis.crypto.randomUUID() };
         next = new Request(request.url, {
           method: request.method,
           headers: request.headers,

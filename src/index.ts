@@ -32,11 +32,18 @@ export type {
   PaymentOrderRecord,
 } from "./payment-order-outcome.js";
 export { RESULT_CODES, describeResultCode } from "./result-codes.js";
-export { parseBillPaymentCallback, parsePaymentOrderCallback, readCallback } from "./callbacks.js";
+export {
+  isFinalExpressDepositCallback,
+  parseBillPaymentCallback,
+  parseExpressDepositCallback,
+  parsePaymentOrderCallback,
+  readCallback,
+} from "./callbacks.js";
 export type {
   BillPaymentCallback,
   CallbackBody,
   CallbackResult,
+  ExpressDepositCallback,
   PaymentOrderCallback,
 } from "./callbacks.js";
 export type { ResultAction, ResultCode, ResultCodeInfo } from "./result-codes.js";

@@ -32,7 +32,7 @@ export function describeOperation(
   const fields = (body ?? {}) as Record<string, unknown>;
   const when = meta.moneyMovingWhen;
   const moneyMoving = when !== undefined && Object.entries(when).every(([k, v]) => fields[k] === v);
-  const id = fields.originatorConversationId;
+  const id = fields[meta.idField ?? "originatorConversationId"];
   return {
     operationId: meta.operationId,
     moneyMoving,

@@ -41,6 +41,43 @@ export const callbackSchemas = {
       byPassCustomerValidation: { type: "boolean" },
     },
   },
+  expressDepositResult: {
+    oneOf: [
+      {
+        type: "object",
+        required: ["Body"],
+        properties: {
+          Body: {
+            type: "object",
+            required: ["StkCallback"],
+            properties: {
+              StkCallback: {
+                type: "object",
+                required: ["ResultCode"],
+                properties: {
+                  MerchantRequestID: { type: "string" },
+                  CheckoutRequestID: { type: "string" },
+                  ResultCode: { type: "integer" },
+                  ResultDesc: { type: "string" },
+                },
+              },
+            },
+          },
+        },
+      },
+      {
+        type: "object",
+        required: ["OriginatorConversationId"],
+        properties: {
+          OriginatorConversationId: { type: "string" },
+          Thirdpartyreceiptnumber: { type: ["string", "null"] },
+          PaymentAmount: { type: ["number", "null"] },
+          PhoneNumber: { type: ["string", "null"] },
+          TransactionDate: { type: ["string", "null"] },
+        },
+      },
+    ],
+  },
   paymentOrderResult: {
     type: "object",
     required: ["originatorConversationId", "orderLines"],

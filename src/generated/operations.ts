@@ -6,8 +6,8 @@
 /** What the runtime needs to know of each operation, keyed by `METHOD /path`. */
 export interface OperationMeta {
   readonly operationId: string;
-  /** The JSON body has an `originatorConversationId`. */
-  readonly takesOriginatorConversationId?: true;
+  /** The body's `originatorConversationId` field, as that body spells it. */
+  readonly idField?: "originatorConversationId" | "OriginatorConversationId";
   /** Body field values that make a request move money (`x-almara-money-moving`). */
   readonly moneyMovingWhen?: Readonly<Record<string, unknown>>;
 }
@@ -19,7 +19,7 @@ export const operationMeta: Readonly<Record<string, OperationMeta>> = {
   "GET /v1/bill-payments": { operationId: "findBillPayment" },
   "POST /v1/bill-payments": {
     operationId: "postBillPayment",
-    takesOriginatorConversationId: true,
+    idField: "originatorConversationId",
     moneyMovingWhen: { transactionType: 2 },
   },
   "GET /v1/bill-services": { operationId: "findBillServices" },
@@ -30,9 +30,15 @@ export const operationMeta: Readonly<Record<string, OperationMeta>> = {
   "PUT /v1/payment-link/update-payment-link": { operationId: "updatePaymentLink" },
   "POST /v1/payment-order/new-order": {
     operationId: "createPaymentOrder",
-    takesOriginatorConversationId: true,
+    idField: "originatorConversationId",
     moneyMovingWhen: {},
   },
   "GET /v1/payment-order/check-status": { operationId: "findPaymentOrder" },
   "POST /v1/payment-order/reject-order": { operationId: "rejectPaymentOrder" },
+  "POST /v1/express-deposit": {
+    operationId: "createExpressDeposit",
+    idField: "OriginatorConversationId",
+    moneyMovingWhen: {},
+  },
+  "GET /v1/express-deposit/check-status": { operationId: "findExpressDeposit" },
 };

@@ -304,6 +304,55 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  "/v1/express-deposit": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Collect a payment by STK push
+     * @description Prompts the payer's phone to pay you (an STK push). Accepted at once; the payer answers on
+     *     their phone, and `CallBackUrl` then receives **two** callbacks: the network's STK result
+     *     first (not final), then the C2B instant payment notification (final). A payer who cancels
+     *     gets no second callback; `GET /v1/express-deposit/check-status` tells either way. Reusing an
+     *     `OriginatorConversationId` is refused, so after a timeout look the deposit up instead of
+     *     prompting the payer again.
+     *
+     *     Choices where public sources disagree: the body is PascalCase, as documented; `Amount` is a
+     *     number, or a numeric string as client code sends it; `Currency` is the alphabetic code.
+     */
+    post: operations["createExpressDeposit"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/v1/express-deposit/check-status": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Find an express deposit
+     * @description Returns an express deposit by the `OriginatorConversationId` it was sent with: whether the
+     *     payer paid (`resultCode` `"0"`, with the receipt), cancelled, or has not answered yet.
+     */
+    get: operations["findExpressDeposit"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
 }
 export interface webhooks {
   paymentOrderResult: {
@@ -1001,6 +1050,92 @@ export interface components {
         resultCodeDescription?: string | null;
       }[];
     };
+    /**
+     * @description An STK-push collection: the payer gets a prompt on `PhoneNumber` to pay `Amount` to
+     *     `ShortCode`. The body is PascalCase, as documented (the API binds names without regard to case).
+     */
+    ExpressDepositRequest: {
+      /** @description The paybill or till credited. */
+      ShortCode: string;
+      /**
+       * @description The amount to collect. Documented as a decimal; client code sends it as text (`"100"`), so
+       *     a numeric string is accepted too.
+       */
+      Amount: number | string;
+      PhoneNumber: components["schemas"]["Msisdn"];
+      /** @description The account at the paybill (paybill deposits only). */
+      AccountNo?: string | null;
+      TransactionDesc: string;
+      OriginatorConversationId: components["schemas"]["OriginatorConversationId"];
+      /**
+       * Format: uri
+       * @description Receives two callbacks; only the second (the C2B IPN) is final.
+       */
+      CallBackUrl: string;
+      /** @description C2B type. */
+      Type?: string;
+      SuccessRedirectUrl?: string;
+      FailedRedirectUrl?: string;
+      ServiceCode?: string;
+      Currency?: components["schemas"]["CurrencyCode"];
+      FirstName?: string;
+      LastName?: string;
+    };
+    /** @description The answer to an express deposit: accepted. The result arrives by callback and lookup. */
+    ExpressDepositAccepted: {
+      message: {
+        /** @example LIVE */
+        appDomainName: string;
+        /** @example Express Deposit submission accepted */
+        remarks: string;
+        originatorConversationId?: components["schemas"]["OriginatorConversationId"];
+        systemConversationId: components["schemas"]["SystemConversationId"];
+        timestamp: components["schemas"]["Timestamp"];
+      };
+    };
+    /**
+     * @description An express deposit as the API keeps it. The documented sample is cut off after
+     *     `originatorConversationId`; the other fields come from client code. `resultCode` is the mobile
+     *     money result (`"0"` paid), empty or null while the payer has not answered.
+     */
+    ExpressDepositStatus: {
+      conversationId?: string | null;
+      originatorConversationId: string;
+      merchantRequestID?: string | null;
+      phoneNumber?: string | null;
+      mpesaReceiptNumber?: string | null;
+      resultCode?: string | null;
+      resultDesc?: string | null;
+      /** @example Completed */
+      status?: string | null;
+    };
+    /**
+     * @description The first express-deposit callback: the mobile network's STK-push result, passed on as it
+     *     comes. It is not final; wait for the C2B IPN.
+     */
+    StkCallback: {
+      Body: {
+        StkCallback: {
+          MerchantRequestID?: string;
+          CheckoutRequestID?: string;
+          /** @description `0` when the payer approved; for example `1032` when they cancelled. */
+          ResultCode: number;
+          ResultDesc?: string;
+        };
+      };
+    };
+    /**
+     * @description The second, final express-deposit callback (the C2B instant payment notification). Its page is
+     *     not public; the fields are those client code reads. Other fields may come with it.
+     */
+    C2bIpn: {
+      OriginatorConversationId: string;
+      /** @description The mobile money receipt. */
+      Thirdpartyreceiptnumber?: string | null;
+      PaymentAmount?: number | null;
+      PhoneNumber?: string | null;
+      TransactionDate?: string | null;
+    };
   };
   responses: {
     /**
@@ -1471,6 +1606,62 @@ export interface operations {
         };
         content: {
           "application/json": components["schemas"]["PaymentOrderRejection"];
+        };
+      };
+      400: components["responses"]["BadRequest"];
+      401: components["responses"]["Unauthorized"];
+      404: components["responses"]["NotFound"];
+      429: components["responses"]["TooManyRequests"];
+      500: components["responses"]["InternalServerError"];
+    };
+  };
+  createExpressDeposit: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["ExpressDepositRequest"];
+      };
+    };
+    responses: {
+      /** @description Accepted; the payer has been prompted. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ExpressDepositAccepted"];
+        };
+      };
+      400: components["responses"]["BadRequest"];
+      401: components["responses"]["Unauthorized"];
+      429: components["responses"]["TooManyRequests"];
+      500: components["responses"]["InternalServerError"];
+    };
+  };
+  findExpressDeposit: {
+    parameters: {
+      query: {
+        /** @description The `originatorConversationId` the transaction was sent with. */
+        OriginatorConversationId: components["parameters"]["OriginatorConversationIdQuery"];
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The deposit. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ExpressDepositStatus"];
         };
       };
       400: components["responses"]["BadRequest"];

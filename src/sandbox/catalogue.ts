@@ -98,3 +98,6 @@ export const failingPayoutRecipients: Readonly<Record<string, number>> = {
   "254700000001": 1, // Insufficient funds: retry with a new id once funded
   "254700000018": 18, // Declined: do not retry
 };
+
+/** A payer who cancels every express-deposit prompt (STK result 1032). Every other payer pays. */
+export const cancellingPayer = "254700001032";

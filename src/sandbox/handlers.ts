@@ -12,6 +12,7 @@ import {
   type Answer,
 } from "./answers.js";
 import { billServices, findAccount, findService, routes } from "./catalogue.js";
+import { createExpressDeposit, findExpressDeposit } from "./deposits.js";
 import { createPaymentOrder, findPaymentOrder, rejectPaymentOrder } from "./payouts.js";
 import type { SandboxState, StoredPayment } from "./state.js";
 
@@ -27,7 +28,7 @@ export interface HandlerContext {
    * After the settle delay, runs `settle` (which applies the outcome) and delivers the callback
    * it returns. `key` identifies what is pending.
    */
-  schedule(key: object, settle: () => Callback | undefined): void;
+  schedule(key: object, settle: () => Callback | readonly Callback[] | undefined): void;
   /** Forgets a pending settlement (a payout that was stopped). */
   cancelSettlement(key: object): void;
   /** The payout webhook URL (the dashboard setting), if any. */
@@ -276,4 +277,6 @@ export const handlers: Record<string, Handler> = {
   createPaymentOrder,
   findPaymentOrder,
   rejectPaymentOrder,
+  createExpressDeposit,
+  findExpressDeposit,
 };

@@ -238,13 +238,17 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     }
   }
 
-  function schedule(key: object, settle: () => Callback | undefined): void {
+  function schedule(key: object, settle: () => Callback | readonly Callback[] | undefined): void {
     const run = async () => {
       clearTimeout(pending.get(key)?.timer);
       if (!pending.delete(key)) return; // settled already, or stopped
-      const callback = settle();
-      if (!callback) return;
-      const delivery = deliver(callback);
+      const settled = settle() ?? [];
+      const inOrder = "length" in settled ? settled : [settled];
+      // Several callbacks for one transaction go out one after the other, in order.
+      const delivery = inOrder.reduce<Promise<void>>(
+        (previous, callback) => previous.then(() => deliver(callback)),
+        Promise.resolve(),
+      );
       deliveries.add(delivery);
       await delivery.finally(() => deliveries.delete(delivery));
     };
@@ -306,9 +310,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     if (Object.keys(queryErrors).length > 0) return reply(validationProblem(queryErrors));
     const checked = checkBody(op, raw, request.headers["content-type"] ?? "");
     if ("status" in checked) return reply(checked);
-    const body = checked.body as { originatorConversationId?: unknown } | undefined;
-    if (typeof body?.originatorConversationId === "string")
-      log.originatorConversationId = body.originatorConversationId;
+    const body = checked.body as Record<string, unknown> | undefined;
+    const sentId = body?.originatorConversationId ?? body?.OriginatorConversationId;
+    if (typeof sentId === "string") log.originatorConversationId = sentId;
     const lookup = url.searchParams.get("OriginatorConversationId");
     if (lookup) log.originatorConversationId = lookup;
 

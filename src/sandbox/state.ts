@@ -1,10 +1,11 @@
-/** What the sandbox remembers: tokens, bill payments, bill numbers, payment links and payouts. */
+/** What the sandbox remembers: tokens, bills, bill numbers, payment links, payouts and deposits. */
 import type { components } from "../generated/schema.js";
 
 export type BillPaymentStatus = components["schemas"]["BillPaymentStatus"];
 export type BillNumber = components["schemas"]["BillNumber"];
 export type PaymentLink = components["schemas"]["PaymentLink"];
 export type PaymentOrderStatus = components["schemas"]["PaymentOrderStatus"];
+export type ExpressDepositStatus = components["schemas"]["ExpressDepositStatus"];
 
 export interface StoredPayment {
   record: BillPaymentStatus;
@@ -22,6 +23,8 @@ export class SandboxState {
   readonly links = new Map<string, PaymentLink>();
   /** Payouts by originatorConversationId (their systemConversationId is `record.id`). */
   readonly payouts = new Map<string, PaymentOrderStatus>();
+  /** Express deposits by OriginatorConversationId. */
+  readonly deposits = new Map<string, ExpressDepositStatus>();
 
   tokenIsValid(token: string): boolean {
     const expiresAt = this.tokens.get(token);

@@ -136,6 +136,18 @@ describe("each code sample, run against the sandbox", () => {
     const [looked, stopped] = [await payout("LOOKED-UP"), await payout("STOPPED")];
     args.findPaymentOrder = [String(looked.message.originatorConversationId)];
     args.rejectPaymentOrder = [String(stopped.message.originatorConversationId)];
+    const deposit = await unwrap(
+      pay.POST("/v1/express-deposit", {
+        body: {
+          ShortCode: "600980",
+          Amount: 100,
+          PhoneNumber: "254710000000",
+          TransactionDesc: "Samples",
+          CallBackUrl: "http://127.0.0.1:9/deposits",
+        },
+      }),
+    );
+    args.findExpressDeposit = [String(deposit.message.originatorConversationId)];
     args.findBillPayment = [String(payment.message.originatorConversationId)];
     args.findPaymentLink = [String(link.id)];
     args.updatePaymentLink = [String(link.id)];

@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSandbox, type Sandbox } from "../../src/sandbox/index.js";
-import { at, operations, type JsonObject } from "../support/spec.js";
+import { at, operations, validatorAt, type JsonObject } from "../support/spec.js";
 
 const TOTAL = 10_000;
 const CONCURRENCY = 32;
@@ -154,12 +154,23 @@ function generator(random: () => number) {
       const op = pick(jsonBodied);
       const example = structuredClone(pick(examplesOf(op)));
       const keys = Object.keys(example);
-      const key = pick(keys);
-      const mutation = pick(["wrong type", "not an object", "wrong type"]);
-      const body =
-        mutation === "not an object"
-          ? pick([[], 42, "text", null, true])
-          : { ...example, [key]: wrongTyped(example[key]) };
+      let key = pick(keys);
+      let mutation = pick(["wrong type", "not an object", "wrong type"]);
+      let body: unknown = pick([[], 42, "text", null, true]);
+      if (mutation === "wrong type") {
+        // A value of another JSON type, checked against the schema: some fields take two types
+        // (a nullable string, a number or a numeric string), and the request must be invalid.
+        const isValid = validatorAt(`${op.pointer}/requestBody/content/application~1json/schema`, {
+          formats: true,
+        });
+        const candidates = Array.from({ length: 20 }, () => {
+          const k = pick(keys);
+          return [k, { ...example, [k]: wrongTyped(example[k]) }] as const;
+        });
+        const invalid = candidates.find(([, candidate]) => !isValid(candidate));
+        if (invalid) [key, body] = invalid;
+        else mutation = "not an object";
+      }
       return {
         kind: `schema-invalid (${mutation} ${key})`,
         method: op.method.toUpperCase(),

@@ -38,3 +38,15 @@ export function payout(primaryAccountNumber = "254712345678", amount = 2500) {
     ],
   };
 }
+
+/** An express deposit (OriginatorConversationId left out) reporting to `CallBackUrl`. */
+export function expressDeposit(CallBackUrl: string, PhoneNumber = "254710000000") {
+  return {
+    ShortCode: "600980",
+    Amount: "1500",
+    PhoneNumber,
+    TransactionDesc: "Invoice 42",
+    CallBackUrl,
+    Currency: "KES",
+  };
+}
