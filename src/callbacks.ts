@@ -21,6 +21,12 @@ export type PaymentOrderCallback = components["schemas"]["PaymentOrderStatus"];
 export type ExpressDepositCallback =
   components["schemas"]["StkCallback"] | components["schemas"]["C2bIpn"];
 
+/** The account-validation callback: the result, as `GET /v1/account/query` returns it. */
+export type AccountValidationCallback = components["schemas"]["AccountValidationStatus"];
+
+/** The KYC callback: the result, as `GET /v1/kyc-request/check-status` returns it. */
+export type KycCallback = components["schemas"]["KycStatus"];
+
 /** What a callback body may arrive as: raw text or bytes, or already parsed JSON. */
 export type CallbackBody = string | Uint8Array | ArrayBuffer | unknown;
 
@@ -102,6 +108,28 @@ export function isFinalExpressDepositCallback(
   event: ExpressDepositCallback,
 ): event is components["schemas"]["C2bIpn"] {
   return "OriginatorConversationId" in event;
+}
+
+/**
+ * Parses the account-validation result POSTed to the request's `callBackUrl` (JSON format).
+ *
+ * @throws CallbackError naming the field when the body is not the spec's shape.
+ */
+export function parseAccountValidationCallback(raw: CallbackBody): AccountValidationCallback {
+  return parseWith<AccountValidationCallback>(
+    "Account validation",
+    callbackSchemas.accountValidationResult,
+    raw,
+  );
+}
+
+/**
+ * Parses the KYC result POSTed to the request's `kycRequestCallBackURL`.
+ *
+ * @throws CallbackError naming the field when the body is not the spec's shape.
+ */
+export function parseKycCallback(raw: CallbackBody): KycCallback {
+  return parseWith<KycCallback>("KYC", callbackSchemas.kycResult, raw);
 }
 
 export type CallbackResult<T> =

@@ -34,16 +34,20 @@ export type {
 export { RESULT_CODES, describeResultCode } from "./result-codes.js";
 export {
   isFinalExpressDepositCallback,
+  parseAccountValidationCallback,
   parseBillPaymentCallback,
   parseExpressDepositCallback,
+  parseKycCallback,
   parsePaymentOrderCallback,
   readCallback,
 } from "./callbacks.js";
 export type {
+  AccountValidationCallback,
   BillPaymentCallback,
   CallbackBody,
   CallbackResult,
   ExpressDepositCallback,
+  KycCallback,
   PaymentOrderCallback,
 } from "./callbacks.js";
 export type { ResultAction, ResultCode, ResultCodeInfo } from "./result-codes.js";

@@ -41,4 +41,8 @@ export const operationMeta: Readonly<Record<string, OperationMeta>> = {
     moneyMovingWhen: {},
   },
   "GET /v1/express-deposit/check-status": { operationId: "findExpressDeposit" },
+  "POST /v1/account/validate": { operationId: "validateAccount" },
+  "GET /v1/account/query": { operationId: "findAccountValidation" },
+  "POST /v1/kyc-request/validate": { operationId: "validateKyc" },
+  "GET /v1/kyc-request/check-status": { operationId: "findKycValidation" },
 };

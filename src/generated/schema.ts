@@ -353,6 +353,93 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  "/v1/account/validate": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Validate a mobile or bank account
+     * @description Asks who holds an account before you pay it. Accepted at once; the result — the holder's name
+     *     in `transactionCreditParty` — is POSTed to `callBackUrl` in `callBackFormat` and can be looked
+     *     up with `GET /v1/account/query` by the `systemTraceAuditNumber` you chose.
+     */
+    post: operations["validateAccount"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/v1/account/query": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Find an account validation result
+     * @description Returns the result of an account validation by its `systemTraceAuditNumber` (the `stan`
+     *     query parameter). `status` `4` is "Completed"; until then the holder is not known.
+     */
+    get: operations["findAccountValidation"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/v1/kyc-request/validate": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Verify a person's identity (KYC)
+     * @description Checks a person's names and national ID against the registry behind a KYC route. Accepted at
+     *     once; the result is POSTed to `kycRequestCallBackURL` and can be looked up with
+     *     `GET /v1/kyc-request/check-status` by the `systemTraceAuditNumber` you chose.
+     */
+    post: operations["validateKyc"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/v1/kyc-request/check-status": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Find a KYC result
+     * @description Returns the result of a KYC check by its `systemTraceAuditNumber`. The query parameter's name
+     *     is not shown in the documentation; `stan` is what client code sends. Verified when
+     *     `kycRecordDto.responseCode` is `"0"`.
+     */
+    get: operations["findKycValidation"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
 }
 export interface webhooks {
   paymentOrderResult: {
@@ -1136,6 +1223,131 @@ export interface components {
       PhoneNumber?: string | null;
       TransactionDate?: string | null;
     };
+    /**
+     * @description Your unique id for a validation request (its "STAN"); the lookup key of its result.
+     * @example 325ac159-a4fe-472d-954d-7a6293dc1a84
+     */
+    SystemTraceAuditNumber: string;
+    /** @description Ask who holds a mobile (`type` 1) or bank (`type` 2) account before paying it. */
+    AccountValidationRequest: {
+      /**
+       * @description `1` mobile, `2` bank.
+       * @enum {integer}
+       */
+      type: 1 | 2;
+      systemTraceAuditNumber: components["schemas"]["SystemTraceAuditNumber"];
+      /** @description The phone number or bank account to validate. */
+      primaryAccountNumber: string;
+      /** @description The mobile network (`63902`) or the bank's code. */
+      institutionCode: string;
+      /** Format: uri */
+      callBackUrl: string;
+      /** @enum {string} */
+      callBackFormat: "JSON" | "XML";
+      ccy?: components["schemas"]["CurrencyCode"];
+      countryCode?: components["schemas"]["CountryCode"];
+    };
+    /** @description A validation request was accepted; the result comes by callback and by lookup. */
+    ValidationAccepted: {
+      systemTraceAuditNumber: string;
+      /** @example Request Accepted. Kindly await processing */
+      message: string;
+    };
+    /** @description The documented refusal of an account validation request. */
+    AccountValidationError: {
+      systemTraceAuditNumber?: string;
+      /** @example Something went wrong */
+      errorMessage: string;
+    };
+    /**
+     * @description The result of an account validation, from `GET /v1/account/query` and as the callback body.
+     *     `status` `4` is "Completed"; `resultCode` `"0"` means the account exists, and
+     *     `transactionCreditParty` then names its holder (`<number> - <NAME>`). `createdDate` has no zone.
+     */
+    AccountValidationStatus: {
+      validationType?: number | null;
+      validationTypeDesc?: string | null;
+      accountNumber?: string | null;
+      accountNumberCCY?: string | null;
+      institutionCode?: string | null;
+      countryCode?: string | null;
+      callbackURL?: string | null;
+      status: number;
+      statusDesc: string;
+      systemTraceAuditNumber: string;
+      conversationID?: string | null;
+      responseCode?: string | null;
+      responseDesc?: string | null;
+      resultCode?: string | null;
+      resultDesc?: string | null;
+      transactionID?: string | null;
+      transactionCreditParty?: string | null;
+      createdDate?: string | null;
+    };
+    /**
+     * @description Verify a person's identity against the registry behind a KYC route. The documentation marks the
+     *     middle name mandatory; client code sends it optional, as many people have none — so does this
+     *     spec. `kycRequestReportReason` and `systemTraceAuditNumber` come from client code (the field
+     *     table is cut off in the documentation).
+     */
+    KycRequest: {
+      /** Format: uuid */
+      routeId: string;
+      kycRequestFirstName: string;
+      kycRequestMiddleName?: string;
+      kycRequestLastName: string;
+      kycRequestOtherNames?: string;
+      kycRequestNationalID: string;
+      serialNo?: string;
+      kycRequestPassportNo?: string;
+      kycRequestServiceID?: string;
+      kycRequestAlienID?: string;
+      kycRequestTaxID?: string;
+      kycRequestDateOfBirth?: string;
+      kycRequestPostalBoxNo?: string;
+      kycRequestPostalTown?: string;
+      kycRequestTelephoneMobile?: string;
+      kycRequestPhysicalAddress?: string;
+      kycRequestPhysicalTown?: string;
+      kycRequestPhysicalCountry?: string;
+      /** @description Why the check is made (a code of the KYC provider). */
+      kycRequestReportReason: number;
+      /** Format: uri */
+      kycRequestCallBackURL?: string;
+      deviceId?: string;
+      systemTraceAuditNumber: components["schemas"]["SystemTraceAuditNumber"];
+      country?: components["schemas"]["CountryCode"];
+      ccy?: components["schemas"]["NumericCurrencyCode"];
+    };
+    /**
+     * @description The result of a KYC check, from `GET /v1/kyc-request/check-status` and as the callback body.
+     *     The person is verified when `kycRecordDto.responseCode` is `"0"` (or `statusDesc` is
+     *     "Completed" with that code), as client code reads it.
+     */
+    KycStatus: {
+      systemTraceAuditNumber?: string | null;
+      status: string | number;
+      statusDesc: string;
+      kycRecordDto?:
+        | ({
+            status?: number | null;
+            responseCode?: string | null;
+            responseCodeDesc?: string | null;
+            kycRequestFirstName?: string | null;
+            kycRequestMiddleName?: string | null;
+            kycRequestLastName?: string | null;
+            kycRequestOtherNames?: string | null;
+            kycRequestFullNames?: string | null;
+            kycRequestNationalID?: string | null;
+            kycRequestTelephoneMobile?: string | null;
+            kycRequestReportReason?: number | null;
+            kycRequestCallBackURL?: string | null;
+            personalProfileNationalID?: string | null;
+          } & {
+            [key: string]: unknown;
+          })
+        | null;
+    };
   };
   responses: {
     /**
@@ -1208,6 +1420,8 @@ export interface components {
     PaymentOrderIdQuery: string;
     /** @description What `Id` is. The documentation recommends `OriginatorConversationId`. */
     PaymentOrderIdTypeQuery: "OriginatorConversationId" | "SystemConversationId";
+    /** @description The `systemTraceAuditNumber` the request was sent with. */
+    StanQuery: string;
   };
   requestBodies: never;
   headers: {
@@ -1662,6 +1876,131 @@ export interface operations {
         };
         content: {
           "application/json": components["schemas"]["ExpressDepositStatus"];
+        };
+      };
+      400: components["responses"]["BadRequest"];
+      401: components["responses"]["Unauthorized"];
+      404: components["responses"]["NotFound"];
+      429: components["responses"]["TooManyRequests"];
+      500: components["responses"]["InternalServerError"];
+    };
+  };
+  validateAccount: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["AccountValidationRequest"];
+      };
+    };
+    responses: {
+      /** @description Accepted; the result comes later. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ValidationAccepted"];
+        };
+      };
+      /**
+       * @description The request was refused: ASP.NET ProblemDetails keyed by field, or the documented
+       *     `{ systemTraceAuditNumber, errorMessage }`.
+       */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json":
+            | components["schemas"]["ProblemDetails"]
+            | components["schemas"]["AccountValidationError"];
+        };
+      };
+      401: components["responses"]["Unauthorized"];
+      429: components["responses"]["TooManyRequests"];
+      500: components["responses"]["InternalServerError"];
+    };
+  };
+  findAccountValidation: {
+    parameters: {
+      query: {
+        /** @description The `systemTraceAuditNumber` the request was sent with. */
+        stan: components["parameters"]["StanQuery"];
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The validation. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["AccountValidationStatus"];
+        };
+      };
+      400: components["responses"]["BadRequest"];
+      401: components["responses"]["Unauthorized"];
+      404: components["responses"]["NotFound"];
+      429: components["responses"]["TooManyRequests"];
+      500: components["responses"]["InternalServerError"];
+    };
+  };
+  validateKyc: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["KycRequest"];
+      };
+    };
+    responses: {
+      /** @description Accepted; the result comes later. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ValidationAccepted"];
+        };
+      };
+      400: components["responses"]["BadRequest"];
+      401: components["responses"]["Unauthorized"];
+      429: components["responses"]["TooManyRequests"];
+      500: components["responses"]["InternalServerError"];
+    };
+  };
+  findKycValidation: {
+    parameters: {
+      query: {
+        /** @description The `systemTraceAuditNumber` the request was sent with. */
+        stan: components["parameters"]["StanQuery"];
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The KYC check. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["KycStatus"];
         };
       };
       400: components["responses"]["BadRequest"];

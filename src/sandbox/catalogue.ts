@@ -101,3 +101,16 @@ export const failingPayoutRecipients: Readonly<Record<string, number>> = {
 
 /** A payer who cancels every express-deposit prompt (STK result 1032). Every other payer pays. */
 export const cancellingPayer = "254700001032";
+
+/** Accounts that account validation finds, with their holders. Any other account is unknown. */
+export const validatedAccounts: Readonly<Record<string, string>> = {
+  "254712345678": "AMINA OTIENO",
+  "254710000000": "IRINA MUTHONI",
+  "1049928063": "BENSON OKIORA",
+};
+
+/** People the KYC registry knows, by national ID. Any other ID is not found. */
+export const registeredPeople: Readonly<Record<string, string>> = {
+  "23456789": "IRINA MUTHONI",
+  "34567890": "AMINA OTIENO",
+};

@@ -14,6 +14,12 @@ import {
 import { billServices, findAccount, findService, routes } from "./catalogue.js";
 import { createExpressDeposit, findExpressDeposit } from "./deposits.js";
 import { createPaymentOrder, findPaymentOrder, rejectPaymentOrder } from "./payouts.js";
+import {
+  findAccountValidation,
+  findKycValidation,
+  validateAccount,
+  validateKyc,
+} from "./validation.js";
 import type { SandboxState, StoredPayment } from "./state.js";
 
 type Schemas = components["schemas"];
@@ -279,4 +285,8 @@ export const handlers: Record<string, Handler> = {
   rejectPaymentOrder,
   createExpressDeposit,
   findExpressDeposit,
+  validateAccount,
+  findAccountValidation,
+  validateKyc,
+  findKycValidation,
 };

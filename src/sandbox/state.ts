@@ -1,4 +1,4 @@
-/** What the sandbox remembers: tokens, bills, bill numbers, payment links, payouts and deposits. */
+/** What the sandbox remembers: tokens and every kind of transaction and check, by its id. */
 import type { components } from "../generated/schema.js";
 
 export type BillPaymentStatus = components["schemas"]["BillPaymentStatus"];
@@ -6,6 +6,8 @@ export type BillNumber = components["schemas"]["BillNumber"];
 export type PaymentLink = components["schemas"]["PaymentLink"];
 export type PaymentOrderStatus = components["schemas"]["PaymentOrderStatus"];
 export type ExpressDepositStatus = components["schemas"]["ExpressDepositStatus"];
+export type AccountValidationStatus = components["schemas"]["AccountValidationStatus"];
+export type KycStatus = components["schemas"]["KycStatus"];
 
 export interface StoredPayment {
   record: BillPaymentStatus;
@@ -25,6 +27,10 @@ export class SandboxState {
   readonly payouts = new Map<string, PaymentOrderStatus>();
   /** Express deposits by OriginatorConversationId. */
   readonly deposits = new Map<string, ExpressDepositStatus>();
+  /** Account validations by systemTraceAuditNumber. */
+  readonly accountValidations = new Map<string, AccountValidationStatus>();
+  /** KYC checks by systemTraceAuditNumber. */
+  readonly kycChecks = new Map<string, KycStatus>();
 
   tokenIsValid(token: string): boolean {
     const expiresAt = this.tokens.get(token);

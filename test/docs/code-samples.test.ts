@@ -148,6 +148,32 @@ describe("each code sample, run against the sandbox", () => {
       }),
     );
     args.findExpressDeposit = [String(deposit.message.originatorConversationId)];
+    const validation = await unwrap(
+      pay.POST("/v1/account/validate", {
+        body: {
+          type: 1,
+          systemTraceAuditNumber: "samples-account",
+          primaryAccountNumber: "254712345678",
+          institutionCode: "63902",
+          callBackUrl: "http://127.0.0.1:9/validations",
+          callBackFormat: "JSON",
+        },
+      }),
+    );
+    const kyc = await unwrap(
+      pay.POST("/v1/kyc-request/validate", {
+        body: {
+          routeId: "4c2e8a1b-3d5f-4e6a-8b7c-9d0e1f2a3b4c",
+          kycRequestFirstName: "Irina",
+          kycRequestLastName: "Muthoni",
+          kycRequestNationalID: "23456789",
+          kycRequestReportReason: 1,
+          systemTraceAuditNumber: "samples-kyc",
+        },
+      }),
+    );
+    args.findAccountValidation = [validation.systemTraceAuditNumber];
+    args.findKycValidation = [kyc.systemTraceAuditNumber];
     args.findBillPayment = [String(payment.message.originatorConversationId)];
     args.findPaymentLink = [String(link.id)];
     args.updatePaymentLink = [String(link.id)];
