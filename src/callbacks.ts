@@ -27,6 +27,12 @@ export type AccountValidationCallback = components["schemas"]["AccountValidation
 /** The KYC callback: the result, as `GET /v1/kyc-request/check-status` returns it. */
 export type KycCallback = components["schemas"]["KycStatus"];
 
+/** The airtime callback: the purchase, as `GET /v1/airtime-purchase/check-status` returns it. */
+export type AirtimeCallback = components["schemas"]["AirtimePurchaseStatus"];
+
+/** The checkout callback: the order with its outcome, as its lookup returns it. */
+export type CheckoutCallback = components["schemas"]["CheckoutOrder"];
+
 /** What a callback body may arrive as: raw text or bytes, or already parsed JSON. */
 export type CallbackBody = string | Uint8Array | ArrayBuffer | unknown;
 
@@ -130,6 +136,24 @@ export function parseAccountValidationCallback(raw: CallbackBody): AccountValida
  */
 export function parseKycCallback(raw: CallbackBody): KycCallback {
   return parseWith<KycCallback>("KYC", callbackSchemas.kycResult, raw);
+}
+
+/**
+ * Parses the airtime result POSTed to the purchase's `callBackUrl`.
+ *
+ * @throws CallbackError naming the field when the body is not the spec's shape.
+ */
+export function parseAirtimeCallback(raw: CallbackBody): AirtimeCallback {
+  return parseWith<AirtimeCallback>("Airtime", callbackSchemas.airtimeResult, raw);
+}
+
+/**
+ * Parses the checkout result POSTed to the order's `checkoutCallbackUrl`.
+ *
+ * @throws CallbackError naming the field when the body is not the spec's shape.
+ */
+export function parseCheckoutCallback(raw: CallbackBody): CheckoutCallback {
+  return parseWith<CheckoutCallback>("Checkout", callbackSchemas.checkoutResult, raw);
 }
 
 export type CallbackResult<T> =

@@ -35,7 +35,9 @@ export { RESULT_CODES, describeResultCode } from "./result-codes.js";
 export {
   isFinalExpressDepositCallback,
   parseAccountValidationCallback,
+  parseAirtimeCallback,
   parseBillPaymentCallback,
+  parseCheckoutCallback,
   parseExpressDepositCallback,
   parseKycCallback,
   parsePaymentOrderCallback,
@@ -43,8 +45,10 @@ export {
 } from "./callbacks.js";
 export type {
   AccountValidationCallback,
+  AirtimeCallback,
   BillPaymentCallback,
   CallbackBody,
+  CheckoutCallback,
   CallbackResult,
   ExpressDepositCallback,
   KycCallback,

@@ -130,6 +130,82 @@ export const callbackSchemas = {
       },
     },
   },
+  checkoutResult: {
+    type: "object",
+    required: ["originatorConversationId"],
+    additionalProperties: true,
+    properties: {
+      id: { type: ["string", "null"] },
+      originatorConversationId: { type: "string" },
+      conversationId: { type: ["string", "null"] },
+      checkoutId: { type: ["string", "null"] },
+      checkoutReference: { type: ["string", "null"] },
+      checkoutRouteId: { type: ["string", "null"] },
+      checkoutRouteChannelType: { type: ["integer", "null"] },
+      checkoutNotes: { type: ["string", "null"] },
+      checkoutCurrencyCode: { type: ["string", "integer", "null"] },
+      checkoutCurrencyName: { type: ["string", "null"] },
+      checkoutDueDate: { type: ["string", "null"] },
+      checkoutReturnUrl: { type: ["string", "null"] },
+      checkoutCancelUrl: { type: ["string", "null"] },
+      checkoutCallbackUrl: { type: ["string", "null"] },
+      checkoutAccountNo: { type: ["string", "null"] },
+      checkoutUrl: { type: ["string", "null"] },
+      checkoutRequestLines: {
+        type: ["array", "null"],
+        items: {
+          type: "object",
+          additionalProperties: true,
+          properties: {
+            sku: { type: ["string", "null"] },
+            name: { type: ["string", "null"] },
+            price: { type: ["number", "null"] },
+          },
+        },
+      },
+      checkoutOutcome: {
+        type: ["object", "null"],
+        properties: {
+          Status: { type: "integer" },
+          StatusDesc: { type: "string" },
+          ResultCode: { type: ["string", "null"] },
+          ResultDesc: { type: ["string", "null"] },
+          ThirdPartyPayload: {
+            type: ["object", "null"],
+            properties: {
+              ResponseCode: { type: ["string", "null"] },
+              ResponseDesc: { type: ["string", "null"] },
+              Reference: { type: ["string", "null"] },
+            },
+          },
+        },
+      },
+    },
+  },
+  airtimeResult: {
+    type: "object",
+    required: ["originatorConversationId", "recipients"],
+    properties: {
+      systemConversationId: { type: ["string", "null"] },
+      originatorConversationId: { type: "string" },
+      recipients: {
+        type: "array",
+        items: {
+          type: "object",
+          required: ["phoneNumber", "amount", "status", "statusDescription"],
+          properties: {
+            phoneNumber: { type: "string" },
+            amount: { type: "number" },
+            currencyCode: { type: ["string", "null"] },
+            status: { type: "integer" },
+            statusDescription: { type: "string" },
+            statusCode: { type: ["integer", "null"] },
+            receiptNumber: { type: ["string", "null"] },
+          },
+        },
+      },
+    },
+  },
   paymentOrderResult: {
     type: "object",
     required: ["originatorConversationId", "orderLines"],

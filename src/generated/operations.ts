@@ -45,4 +45,17 @@ export const operationMeta: Readonly<Record<string, OperationMeta>> = {
   "GET /v1/account/query": { operationId: "findAccountValidation" },
   "POST /v1/kyc-request/validate": { operationId: "validateKyc" },
   "GET /v1/kyc-request/check-status": { operationId: "findKycValidation" },
+  "POST /v1/checkout-order/new-order": {
+    operationId: "createCheckoutOrder",
+    idField: "originatorConversationId",
+  },
+  "GET /v1/checkout-order/check-status": { operationId: "findCheckoutOrder" },
+  "POST /v1/airtime-purchase": {
+    operationId: "purchaseAirtime",
+    idField: "originatorConversationId",
+    moneyMovingWhen: {},
+  },
+  "GET /v1/airtime-purchase/check-status": { operationId: "findAirtimePurchase" },
+  "GET /v1/customer-accounts/get-wallet-balance-by-id": { operationId: "findWalletBalance" },
+  "GET /v1/charge/fetch-charges": { operationId: "findCharges" },
 };

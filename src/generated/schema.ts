@@ -440,6 +440,147 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  "/v1/checkout-order/new-order": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Create a hosted checkout
+     * @description Creates a checkout for one or more items, paid by the customer on the checkout page over the
+     *     route and channel you name. You get a JSON POST at `checkoutCallbackUrl` when it is paid
+     *     (answer 200); the customer's browser comes back to `checkoutReturnUrl` (a form POST whose
+     *     hash you can check) or `checkoutCancelUrl`. The request's currency is ISO 4217 numeric, as
+     *     documented.
+     */
+    post: operations["createCheckoutOrder"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/v1/checkout-order/check-status": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Find a checkout
+     * @description Returns a checkout order and, once paid, its `checkoutOutcome`. `IdType` is `1` for the
+     *     `originatorConversationId` you sent and `0` for the system conversation id, as the
+     *     documentation's example (`IdType=1`) and client code have it.
+     */
+    get: operations["findCheckoutOrder"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/v1/airtime-purchase": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Buy airtime
+     * @description Tops up one or more phone numbers. Accepted at once; the result comes to `callBackUrl` and
+     *     from `GET /v1/airtime-purchase/check-status`. Reusing an `originatorConversationId` is
+     *     refused, so after a timeout look the purchase up instead of buying again.
+     *
+     *     Choices where public sources disagree: the body is the nested `recipients` list the clients
+     *     send, with their own `originatorConversationId`, rather than the documentation's flat
+     *     single-recipient table; `amount` is an integer, as documented.
+     */
+    post: operations["purchaseAirtime"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/v1/airtime-purchase/check-status": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Find an airtime purchase
+     * @description Returns an airtime purchase by the `originatorConversationId` it was sent with. The
+     *     documentation lists this operation without its path, and no client calls it; the path
+     *     follows the API's own pattern (`…/check-status?OriginatorConversationId=`, as for payouts and
+     *     deposits) and is marked `x-almara-evidence: inferred`. Check it before relying on it.
+     */
+    get: operations["findAirtimePurchase"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/v1/customer-accounts/get-wallet-balance-by-id": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Check your balance
+     * @description Returns the balances of your wallet. The path is the documentation's; client code calls
+     *     `/v1/customer-accounts/get-wallet-balance?ccy=404`, and the documentation mentions a query
+     *     option without naming it, so `ccy` (ISO 4217 numeric) is accepted and optional. The answer's
+     *     shape comes from client code.
+     */
+    get: operations["findWalletBalance"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/v1/charge/fetch-charges": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Find the charges of a transaction type
+     * @description Returns the charges that apply to a transaction type (the `transactionTypeId` of a route from
+     *     `GET /v1/transaction-routes/assigned-routes`). The path and its query parameter are known only
+     *     from third-party client code, and no answer is public: the items are open objects, with the
+     *     fields the local sandbox returns.
+     */
+    get: operations["findCharges"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
 }
 export interface webhooks {
   paymentOrderResult: {
@@ -1348,6 +1489,162 @@ export interface components {
           })
         | null;
     };
+    /**
+     * @description Buy airtime for one or more phone numbers. The documentation's field table is flat
+     *     (`recipientName`, `recipientPhoneNumber`, `recipientccy`, `amount`, `callBackUrl`) and says the
+     *     API makes the `originatorConversationId`; the clients that call the sandbox send this nested
+     *     shape with their own `originatorConversationId`, which is what lets the SDK guard the purchase
+     *     against double sending — so this spec follows the clients. The callback field is `callBackUrl`
+     *     as elsewhere (client code writes `callbackURL`; the API binds names without regard to case).
+     */
+    AirtimePurchaseRequest: {
+      originatorConversationId: components["schemas"]["OriginatorConversationId"];
+      /** Format: uri */
+      callBackUrl?: string;
+      recipients: {
+        phoneNumber: components["schemas"]["Msisdn"];
+        currencyCode?: components["schemas"]["CurrencyCode"];
+        /** @description Whole units of the currency (the documentation types it integer). */
+        amount: number;
+        name?: string;
+      }[];
+    };
+    /** @description An airtime purchase was accepted; its result comes by callback and by lookup. */
+    AirtimePurchaseAccepted: {
+      message: {
+        appDomainName: string;
+        /** @example Airtime Purchase submission accepted */
+        remarks: string;
+        originatorConversationId?: components["schemas"]["OriginatorConversationId"];
+        systemConversationId: components["schemas"]["SystemConversationId"];
+        timestamp: components["schemas"]["Timestamp"];
+      };
+    };
+    /**
+     * @description An airtime purchase and the result for each recipient. No public sample exists; this is the
+     *     shape the local sandbox returns, modelled on the bill-payment record: a recipient is topped up
+     *     when its `statusCode` is `0`.
+     */
+    AirtimePurchaseStatus: {
+      systemConversationId?: string | null;
+      originatorConversationId: string;
+      recipients: {
+        phoneNumber: string;
+        amount: number;
+        currencyCode?: string | null;
+        /** @description `0` Pending, `4` Completed, `5` Failed. */
+        status: number;
+        statusDescription: string;
+        /** @description A transaction result code; null while pending. */
+        statusCode?: number | null;
+        receiptNumber?: string | null;
+      }[];
+    };
+    /**
+     * @description Your wallet balances. The shape comes from client code (the documentation's sample is not
+     *     public): one entry per account `type`, and the total.
+     */
+    WalletBalance: {
+      customerAccountBalanceList?: {
+        status?: string | null;
+        message?: string | null;
+        balance?: number;
+        type?: number;
+      }[];
+      status?: string | null;
+      balance?: number | null;
+    };
+    /**
+     * @description A charge that applies to a transaction type. No response sample is public; these are the
+     *     fields the local sandbox returns, and any other field the API sends is kept.
+     */
+    Charge: {
+      id?: string | null;
+      transactionTypeId?: string | null;
+      chargeName?: string | null;
+      minimumAmount?: number | null;
+      maximumAmount?: number | null;
+      chargeAmount?: number | null;
+      isPercentage?: boolean | null;
+    } & {
+      [key: string]: unknown;
+    };
+    /**
+     * @description A hosted checkout (card and other channels) for one or more items. The customer pays on the
+     *     checkout page; you then get a JSON POST at `checkoutCallbackUrl` (answer 200), and the
+     *     customer's browser returns to `checkoutReturnUrl` (or `checkoutCancelUrl`).
+     */
+    CheckoutOrderRequest: {
+      originatorConversationId: components["schemas"]["OriginatorConversationId"];
+      checkoutReference: string;
+      /** Format: uuid */
+      checkoutRouteId: string;
+      /** @example 159 */
+      checkoutRouteChannelType: number;
+      checkoutNotes?: string;
+      checkoutCurrencyCode: components["schemas"]["NumericCurrencyCode"];
+      checkoutCurrencyName?: components["schemas"]["CurrencyCode"];
+      /** Format: date-time */
+      checkoutDueDate?: string;
+      /** Format: uri */
+      checkoutReturnUrl: string;
+      /** Format: uri */
+      checkoutCancelUrl?: string;
+      /** Format: uri */
+      checkoutCallbackUrl: string;
+      checkoutAccountNo?: string;
+      checkoutRequestLines: {
+        sku?: string;
+        name: string;
+        price: number;
+      }[];
+    };
+    /**
+     * @description A checkout order as the API keeps it: the order echoed, its ids, and once paid its
+     *     `checkoutOutcome`, whose fields are PascalCase as documented. `checkoutCurrencyCode` comes back
+     *     as text (`"404"`). `checkoutOutcome.Status` `4` is "Completed"; `ResultCode` `"000"` is success.
+     */
+    CheckoutOrder: {
+      id?: string | null;
+      originatorConversationId: string;
+      conversationId?: string | null;
+      checkoutId?: string | null;
+      checkoutReference?: string | null;
+      checkoutRouteId?: string | null;
+      checkoutRouteChannelType?: number | null;
+      checkoutNotes?: string | null;
+      checkoutCurrencyCode?: string | number | null;
+      checkoutCurrencyName?: string | null;
+      checkoutDueDate?: string | null;
+      checkoutReturnUrl?: string | null;
+      checkoutCancelUrl?: string | null;
+      checkoutCallbackUrl?: string | null;
+      checkoutAccountNo?: string | null;
+      /** @description Where to send the customer to pay (the local sandbox's own page). */
+      checkoutUrl?: string | null;
+      checkoutRequestLines?:
+        | ({
+            sku?: string | null;
+            name?: string | null;
+            price?: number | null;
+          } & {
+            [key: string]: unknown;
+          })[]
+        | null;
+      checkoutOutcome?: {
+        Status?: number;
+        StatusDesc?: string;
+        ResultCode?: string | null;
+        ResultDesc?: string | null;
+        ThirdPartyPayload?: {
+          ResponseCode?: string | null;
+          ResponseDesc?: string | null;
+          Reference?: string | null;
+        } | null;
+      } | null;
+    } & {
+      [key: string]: unknown;
+    };
   };
   responses: {
     /**
@@ -2006,6 +2303,174 @@ export interface operations {
       400: components["responses"]["BadRequest"];
       401: components["responses"]["Unauthorized"];
       404: components["responses"]["NotFound"];
+      429: components["responses"]["TooManyRequests"];
+      500: components["responses"]["InternalServerError"];
+    };
+  };
+  createCheckoutOrder: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["CheckoutOrderRequest"];
+      };
+    };
+    responses: {
+      /** @description The order, with the page to send the customer to. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["CheckoutOrder"];
+        };
+      };
+      400: components["responses"]["BadRequest"];
+      401: components["responses"]["Unauthorized"];
+      429: components["responses"]["TooManyRequests"];
+      500: components["responses"]["InternalServerError"];
+    };
+  };
+  findCheckoutOrder: {
+    parameters: {
+      query: {
+        /** @description `1` originatorConversationId, `0` systemConversationId. */
+        IdType: 0 | 1;
+        Id: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The order. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["CheckoutOrder"];
+        };
+      };
+      400: components["responses"]["BadRequest"];
+      401: components["responses"]["Unauthorized"];
+      404: components["responses"]["NotFound"];
+      429: components["responses"]["TooManyRequests"];
+      500: components["responses"]["InternalServerError"];
+    };
+  };
+  purchaseAirtime: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["AirtimePurchaseRequest"];
+      };
+    };
+    responses: {
+      /** @description Accepted; the result comes later. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["AirtimePurchaseAccepted"];
+        };
+      };
+      400: components["responses"]["BadRequest"];
+      401: components["responses"]["Unauthorized"];
+      429: components["responses"]["TooManyRequests"];
+      500: components["responses"]["InternalServerError"];
+    };
+  };
+  findAirtimePurchase: {
+    parameters: {
+      query: {
+        /** @description The `originatorConversationId` the transaction was sent with. */
+        OriginatorConversationId: components["parameters"]["OriginatorConversationIdQuery"];
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The purchase. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["AirtimePurchaseStatus"];
+        };
+      };
+      400: components["responses"]["BadRequest"];
+      401: components["responses"]["Unauthorized"];
+      404: components["responses"]["NotFound"];
+      429: components["responses"]["TooManyRequests"];
+      500: components["responses"]["InternalServerError"];
+    };
+  };
+  findWalletBalance: {
+    parameters: {
+      query?: {
+        /** @description Only the balance in this currency (ISO 4217 numeric, `404` for KES). */
+        ccy?: components["schemas"]["NumericCurrencyCode"];
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The balances. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["WalletBalance"];
+        };
+      };
+      400: components["responses"]["BadRequest"];
+      401: components["responses"]["Unauthorized"];
+      404: components["responses"]["NotFound"];
+      429: components["responses"]["TooManyRequests"];
+      500: components["responses"]["InternalServerError"];
+    };
+  };
+  findCharges: {
+    parameters: {
+      query: {
+        /** @description A route's `transactionTypeId`. */
+        transactionTypeId: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The charges. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Charge"][];
+        };
+      };
+      400: components["responses"]["BadRequest"];
+      401: components["responses"]["Unauthorized"];
       429: components["responses"]["TooManyRequests"];
       500: components["responses"]["InternalServerError"];
     };

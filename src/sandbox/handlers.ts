@@ -15,6 +15,14 @@ import { billServices, findAccount, findService, routes } from "./catalogue.js";
 import { createExpressDeposit, findExpressDeposit } from "./deposits.js";
 import { createPaymentOrder, findPaymentOrder, rejectPaymentOrder } from "./payouts.js";
 import {
+  createCheckoutOrder,
+  findAirtimePurchase,
+  findCharges,
+  findCheckoutOrder,
+  findWalletBalance,
+  purchaseAirtime,
+} from "./purchases.js";
+import {
   findAccountValidation,
   findKycValidation,
   validateAccount,
@@ -39,6 +47,8 @@ export interface HandlerContext {
   cancelSettlement(key: object): void;
   /** The payout webhook URL (the dashboard setting), if any. */
   webhookUrl: string | undefined;
+  /** The sandbox's own URL (for the checkout page it names). */
+  baseUrl: string;
 }
 
 /** A callback to POST: where, what, and the transaction it is about. */
@@ -289,4 +299,10 @@ export const handlers: Record<string, Handler> = {
   findAccountValidation,
   validateKyc,
   findKycValidation,
+  createCheckoutOrder,
+  findCheckoutOrder,
+  purchaseAirtime,
+  findAirtimePurchase,
+  findWalletBalance,
+  findCharges,
 };

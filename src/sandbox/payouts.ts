@@ -15,6 +15,9 @@ import type { Callback, HandlerContext } from "./handlers.js";
 
 type Schemas = components["schemas"];
 
+/** What the sandbox charges for a payout line that is paid (KES). */
+const PAYOUT_FEE = 15;
+
 type PaymentOrderRequest = Schemas["PaymentOrderRequest"];
 
 /** The first reason a payout line cannot be paid over its route, if any. */
@@ -74,7 +77,7 @@ export function createPaymentOrder(ctx: HandlerContext): Answer {
     })),
   };
   ctx.state.payouts.set(id, record);
-  ctx.schedule(record, () => settlePayout(record, ctx.webhookUrl));
+  ctx.schedule(record, () => settlePayout(ctx, record));
   return json(202, {
     message: {
       appDomainName: APP_DOMAIN,
@@ -87,22 +90,20 @@ export function createPaymentOrder(ctx: HandlerContext): Answer {
 }
 
 /** Every pending line is paid, or fails with its test recipient's result code. */
-function settlePayout(
-  record: Schemas["PaymentOrderStatus"],
-  webhookUrl: string | undefined,
-): Callback {
+function settlePayout(ctx: HandlerContext, record: Schemas["PaymentOrderStatus"]): Callback {
   for (const line of record.orderLines) {
     const outcome = line.transactionOutcome;
     if (outcome.transactionStatus !== 0) continue;
     const account = String(line.recipient?.primaryAccountNumber ?? "");
     const code = failingPayoutRecipients[account] ?? 0;
     const receipt = `SBX${Math.random().toString(36).slice(2, 10).toUpperCase()}`;
+    if (code === 0) ctx.state.walletBalance -= (line.transaction?.amount ?? 0) + PAYOUT_FEE;
     Object.assign(outcome, {
       transactionStatus: code === 0 ? 4 : 5,
       transactionStatusDescription: code === 0 ? "Completed" : "Failed",
       resultCode: String(code),
       resultCodeDescription: describeResultCode(code).meaning,
-      feeAmount: code === 0 ? 15 : 0,
+      feeAmount: code === 0 ? PAYOUT_FEE : 0,
       trackingNumber: code === 0 ? receipt : null,
       thirdPartyPayload: {
         thirdPartyResultCode: String(code),
@@ -113,7 +114,7 @@ function settlePayout(
   }
   record.isProcessed = true;
   return {
-    url: webhookUrl,
+    url: ctx.webhookUrl,
     body: record,
     originatorConversationId: record.originatorConversationId,
   };

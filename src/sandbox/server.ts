@@ -132,7 +132,9 @@ function checkQuery(op: Operation, query: URLSearchParams): Record<string, strin
     }
     const shown = value.slice(0, 100);
     const validate = validatorAt(`${parameterPointer}/schema`);
-    if (!validate(value))
+    // Query values are text: a number-typed parameter is read as a number, as ASP.NET binds it.
+    const asNumber = /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : undefined;
+    if (!validate(value) && (asNumber === undefined || !validate(asNumber)))
       errors[parameter.name] = [`The value '${shown}' is not valid for ${parameter.name}.`];
   });
   return errors;
@@ -330,6 +332,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         pending.delete(key);
       },
       webhookUrl: options.webhookUrl,
+      baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     });
     if (fault && "reset" in fault) {
       log.status = -1;

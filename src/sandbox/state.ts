@@ -8,6 +8,8 @@ export type PaymentOrderStatus = components["schemas"]["PaymentOrderStatus"];
 export type ExpressDepositStatus = components["schemas"]["ExpressDepositStatus"];
 export type AccountValidationStatus = components["schemas"]["AccountValidationStatus"];
 export type KycStatus = components["schemas"]["KycStatus"];
+export type AirtimePurchaseStatus = components["schemas"]["AirtimePurchaseStatus"];
+export type CheckoutOrder = components["schemas"]["CheckoutOrder"];
 
 export interface StoredPayment {
   record: BillPaymentStatus;
@@ -31,6 +33,12 @@ export class SandboxState {
   readonly accountValidations = new Map<string, AccountValidationStatus>();
   /** KYC checks by systemTraceAuditNumber. */
   readonly kycChecks = new Map<string, KycStatus>();
+  /** Airtime purchases by originatorConversationId. */
+  readonly airtime = new Map<string, AirtimePurchaseStatus>();
+  /** Checkout orders by originatorConversationId. */
+  readonly checkouts = new Map<string, CheckoutOrder>();
+  /** The working account's balance (KES): payouts that are paid come off it. */
+  walletBalance = 1_000_000;
 
   tokenIsValid(token: string): boolean {
     const expiresAt = this.tokens.get(token);

@@ -30,8 +30,26 @@ const NOT_DESCRIBED: Record<string, string> = {
     "the spec uses POST /connect/token, which every client and the token page use",
 };
 
-/** Keys of a sample entry that hold notes, not samples. */
-const METADATA_KEYS = new Set(["sources", "notes", "content_type", "description", "hosts"]);
+/**
+ * Keys of a sample entry that hold notes, not samples. `documented_field_table` lists the airtime
+ * page's flat fields and their types in words; the spec follows the clients' nested body instead
+ * (see purchaseAirtime's description).
+ */
+const METADATA_KEYS = new Set([
+  ...["sources", "notes", "content_type", "description", "hosts"],
+  "documented_field_table",
+]);
+
+/**
+ * Samples filed under one operation that belong to another, and why: the "Query Checkout" page's
+ * curl sends the create-order body (with an outcome) on its GET.
+ */
+const FILED_ELSEWHERE: Record<string, [method: string, path: string]> = {
+  "GET /v1/checkout-order/check-status?IdType=1&Id={id} › request_body_as_documented_in_curl": [
+    "post",
+    "/v1/checkout-order/new-order",
+  ],
+};
 
 type Role = "request" | "success" | "error";
 
@@ -92,9 +110,11 @@ for (const [entry, fields] of Object.entries(samples)) {
   for (const [key, raw] of Object.entries(fields)) {
     if (METADATA_KEYS.has(key)) continue;
     const truncated = key.endsWith("_truncated_text");
+    const name = `${entry} › ${key}`;
+    const elsewhere = FILED_ELSEWHERE[name];
     cases.push({
-      name: `${entry} › ${key}`,
-      op,
+      name,
+      op: elsewhere ? findOperation(...elsewhere)! : op,
       role: roleOf(key),
       value: truncated ? parseTruncatedJson(raw as string) : raw,
       formats: !key.includes("shape_only"),

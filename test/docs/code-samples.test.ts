@@ -172,6 +172,27 @@ describe("each code sample, run against the sandbox", () => {
         },
       }),
     );
+    const airtime = await unwrap(
+      pay.POST("/v1/airtime-purchase", {
+        body: { recipients: [{ phoneNumber: "254710000000", amount: 50 }] },
+      }),
+    );
+    const checkout = await unwrap(
+      pay.POST("/v1/checkout-order/new-order", {
+        body: {
+          originatorConversationId: "samples-checkout",
+          checkoutReference: "SAMPLES",
+          checkoutRouteId: "ded81224-70b6-ed11-ad49-0ee00e897f52",
+          checkoutRouteChannelType: 172,
+          checkoutCurrencyCode: 404,
+          checkoutReturnUrl: "http://127.0.0.1:9/return",
+          checkoutCallbackUrl: "http://127.0.0.1:9/callback",
+          checkoutRequestLines: [{ name: "Shirt", price: 100 }],
+        },
+      }),
+    );
+    args.findAirtimePurchase = [String(airtime.message.originatorConversationId)];
+    args.findCheckoutOrder = [checkout.originatorConversationId];
     args.findAccountValidation = [validation.systemTraceAuditNumber];
     args.findKycValidation = [kyc.systemTraceAuditNumber];
     args.findBillPayment = [String(payment.message.originatorConversationId)];

@@ -211,11 +211,11 @@ describe("package checks", () => {
 /**
  * Size budget of the core entry, minified and gzipped, over openapi-fetch's own size measured in
  * the same run. A client alone (typed errors, token provider with a cross-process lock, retries,
- * idempotency, timeouts, buffered answers) adds about 6.8 kB; every export adds about 9.7 kB, the
- * difference being mostly the callback schemas and outcome helpers, which grow with the API the
- * spec covers. The budgets leave some room, so growth beyond it is a decision, not an accident.
+ * idempotency, timeouts, buffered answers) adds about 7 kB; every export adds about 10.6 kB (the
+ * whole API), the difference being mostly the callback schemas and outcome helpers, which grow
+ * with the API the spec covers. The budgets leave some room, so growth beyond it is a decision, not an accident.
  */
-const BUDGET = { everyExport: 10.5 * 1024, clientOnly: 7.25 * 1024 };
+const BUDGET = { everyExport: 11.5 * 1024, clientOnly: 7.5 * 1024 };
 
 describe("the core entry (dist/index.js)", () => {
   it("bundles for a neutral platform: no node: built-ins, no Node-only globals", async () => {

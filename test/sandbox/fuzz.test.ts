@@ -60,8 +60,12 @@ const jsonBodied = ops.filter(
   (o) =>
     (o.operation.requestBody as JsonObject | undefined)?.content?.["application/json" as never],
 );
-const withQuery = ops.filter(
-  (o) => Array.isArray(o.operation.parameters) && o.operation.parameters.length > 0,
+/** Operations with a required query parameter: leaving it out must be refused. */
+const withQuery = ops.filter((o) =>
+  ((o.operation.parameters ?? []) as JsonObject[]).some((p) => {
+    const parameter = (typeof p.$ref === "string" ? at(p.$ref.slice(1)) : p) as JsonObject;
+    return parameter.in === "query" && parameter.required === true;
+  }),
 );
 const knownPaths = new Set(ops.map((o) => o.path));
 
