@@ -83,7 +83,7 @@ describe("the docs site", () => {
     expect(positions).toEqual([...positions].sort((x, y) => x - y));
   });
 
-  it("renders every operation of the spec, reached from the sidebar", async () => {
+  it("renders every operation of the spec with its TypeScript sample, reached from the sidebar", async () => {
     expect(operations.length).toBeGreaterThanOrEqual(11);
     const menu = page.locator('[data-component-name="Menu/Menu"]').first();
     const tags = [...new Set(operations.map(({ operation }) => (operation.tags as string[])[0]))];
@@ -98,6 +98,15 @@ describe("the docs site", () => {
           .catch(() => expect.fail(`${method.toUpperCase()} ${path} ("${summary}") is not shown`));
         // The operation's own page: its method and path are there too.
         await expect(page.getByText(path, { exact: true }).first().isVisible()).resolves.toBe(true);
+        // And its TypeScript sample, on screen: the line that calls it (the token operation's
+        // sample asks the SDK's token provider instead).
+        const source = (operation["x-codeSamples"] as { source: string }[])[0]!.source;
+        const marker = source.includes(`"${path}"`) ? `"${path}"` : "tokenProvider.getToken()";
+        await page
+          .locator(".panel-request-samples", { hasText: marker })
+          .first()
+          .waitFor({ state: "visible", timeout: 5000 })
+          .catch(() => expect.fail(`${method.toUpperCase()} ${path} shows no TypeScript sample`));
       }
     }
   }, 120_000);
