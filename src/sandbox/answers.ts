@@ -31,6 +31,36 @@ export function json(status: number, body: unknown, headers?: Record<string, str
   return { status, body, ...(headers ? { headers } : {}) };
 }
 
+/**
+ * The domain validation error (400) for a refused field, as documented for a duplicate
+ * `originatorConversationId`.
+ */
+export function fieldRefused(
+  field: string,
+  message: string,
+  ids: { originatorConversationId?: string; systemConversationId?: string } = {},
+): Answer {
+  return json(400, {
+    appDomainName: APP_DOMAIN,
+    status: "BadRequest",
+    timestamp: timestamp(),
+    ...ids,
+    errors: [{ field, message }],
+  });
+}
+
+/** The documented refusal of a reused `originatorConversationId`. */
+export function duplicateId(
+  originatorConversationId: string,
+  systemConversationId?: string,
+): Answer {
+  return fieldRefused(
+    "OriginatorConversationId",
+    `duplicate originator conversation id '${originatorConversationId}'`,
+    { originatorConversationId, ...(systemConversationId ? { systemConversationId } : {}) },
+  );
+}
+
 /** 400 ProblemDetails with an `errors` map, as ASP.NET's model binding answers. */
 export function validationProblem(errors: Record<string, string[]>): Answer {
   return json(400, {

@@ -4,7 +4,15 @@
  * only the STK result.
  */
 import type { components } from "../generated/schema.js";
-import { APP_DOMAIN, json, newConversationId, problem, timestamp, type Answer } from "./answers.js";
+import {
+  APP_DOMAIN,
+  duplicateId,
+  json,
+  newConversationId,
+  problem,
+  timestamp,
+  type Answer,
+} from "./answers.js";
 import { cancellingPayer } from "./catalogue.js";
 import type { Callback, HandlerContext } from "./handlers.js";
 
@@ -14,20 +22,7 @@ export function createExpressDeposit(ctx: HandlerContext): Answer {
   const body = ctx.body as Schemas["ExpressDepositRequest"];
   const id = body.OriginatorConversationId;
   const systemConversationId = newConversationId();
-  if (ctx.state.deposits.has(id)) {
-    return json(400, {
-      appDomainName: APP_DOMAIN,
-      timestamp: timestamp(),
-      systemConversationId,
-      originatorConversationId: id,
-      errors: [
-        {
-          field: "OriginatorConversationId",
-          message: `duplicate originator conversation id '${id}'`,
-        },
-      ],
-    } satisfies Schemas["DomainValidationError"]);
-  }
+  if (ctx.state.deposits.has(id)) return duplicateId(id, systemConversationId);
   const record: Schemas["ExpressDepositStatus"] = {
     conversationId: systemConversationId,
     originatorConversationId: id,

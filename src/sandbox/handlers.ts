@@ -4,6 +4,7 @@ import type { components } from "../generated/schema.js";
 import {
   APP_DOMAIN,
   domainError,
+  duplicateId,
   json,
   newConversationId,
   oauthError,
@@ -113,20 +114,7 @@ function postBillPayment(ctx: HandlerContext): Answer {
     } satisfies Schemas["BillPaymentAccepted"]);
   }
   const id = body.originatorConversationId!;
-  if (ctx.state.payments.has(id)) {
-    return json(400, {
-      appDomainName: APP_DOMAIN,
-      timestamp: timestamp(),
-      systemConversationId,
-      originatorConversationId: id,
-      errors: [
-        {
-          field: "OriginatorConversationId",
-          message: `duplicate originator conversation id '${id}'`,
-        },
-      ],
-    } satisfies Schemas["DomainValidationError"]);
-  }
+  if (ctx.state.payments.has(id)) return duplicateId(id, systemConversationId);
   const payment: StoredPayment = {
     callBackUrl: body.callBackUrl,
     record: {

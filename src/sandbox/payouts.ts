@@ -4,6 +4,8 @@ import { describeResultCode } from "../result-codes.js";
 import {
   APP_DOMAIN,
   domainError,
+  duplicateId,
+  fieldRefused,
   json,
   newConversationId,
   problem,
@@ -37,21 +39,13 @@ export function createPaymentOrder(ctx: HandlerContext): Answer {
   const body = ctx.body as PaymentOrderRequest;
   const systemConversationId = newConversationId();
   const id = body.originatorConversationId;
-  const refuse = (field: string, message: string) =>
-    json(400, {
-      appDomainName: APP_DOMAIN,
-      status: "BadRequest",
-      timestamp: timestamp(),
-      systemConversationId,
-      originatorConversationId: id,
-      errors: [{ field, message }],
-    } satisfies Schemas["DomainValidationError"]);
+  const ids = { originatorConversationId: id, systemConversationId };
   if (ctx.state.payouts.has(id)) {
-    return refuse("OriginatorConversationId", `duplicate originator conversation id '${id}'`);
+    return duplicateId(id, systemConversationId);
   }
   for (const [index, line] of body.paymentOrderLines.entries()) {
     const problem = routeProblem(line);
-    if (problem) return refuse(`PaymentOrderLines[${index}].Transaction`, problem);
+    if (problem) return fieldRefused(`PaymentOrderLines[${index}].Transaction`, problem, ids);
   }
   const record: Schemas["PaymentOrderStatus"] = {
     id: systemConversationId,

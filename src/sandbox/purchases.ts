@@ -4,7 +4,15 @@
  * examples, by transaction type.
  */
 import type { components } from "../generated/schema.js";
-import { APP_DOMAIN, json, newConversationId, problem, timestamp, type Answer } from "./answers.js";
+import {
+  APP_DOMAIN,
+  duplicateId,
+  json,
+  newConversationId,
+  problem,
+  timestamp,
+  type Answer,
+} from "./answers.js";
 import type { HandlerContext } from "./handlers.js";
 import { at } from "./spec.js";
 
@@ -14,26 +22,13 @@ const charges = at(
   "/paths/~1v1~1charge~1fetch-charges/get/responses/200/content/application~1json/examples/tiers/value",
 ) as Schemas["Charge"][];
 
-const duplicateOf = (id: string) =>
-  json(400, {
-    appDomainName: APP_DOMAIN,
-    timestamp: timestamp(),
-    originatorConversationId: id,
-    errors: [
-      {
-        field: "OriginatorConversationId",
-        message: `duplicate originator conversation id '${id}'`,
-      },
-    ],
-  } satisfies Schemas["DomainValidationError"]);
-
 /** Numbers whose top-up fails (result code 6, invalid credit account). Others are topped up. */
 const FAILING_AIRTIME_NUMBER = "254700000006";
 
 export function purchaseAirtime(ctx: HandlerContext): Answer {
   const body = ctx.body as Schemas["AirtimePurchaseRequest"];
   const id = body.originatorConversationId;
-  if (ctx.state.airtime.has(id)) return duplicateOf(id);
+  if (ctx.state.airtime.has(id)) return duplicateId(id);
   const systemConversationId = newConversationId();
   const record: Schemas["AirtimePurchaseStatus"] = {
     systemConversationId,
@@ -103,7 +98,7 @@ export function findCharges(ctx: HandlerContext): Answer {
 export function createCheckoutOrder(ctx: HandlerContext): Answer {
   const body = ctx.body as Schemas["CheckoutOrderRequest"];
   const id = body.originatorConversationId;
-  if (ctx.state.checkouts.has(id)) return duplicateOf(id);
+  if (ctx.state.checkouts.has(id)) return duplicateId(id);
   const checkoutId = newConversationId();
   const order: Schemas["CheckoutOrder"] = {
     ...body,
