@@ -28,5 +28,6 @@ const order = await unwrap(
     },
   }),
 );
-// Send the customer to the checkout page; the result comes to the callback.
+// Send the customer to the checkout page; the result comes to
+// the callback.
 console.log(`checkout ${order.checkoutId}: ${order.checkoutUrl}`);

@@ -10,8 +10,9 @@ const pay = createAlmaraPay({
   clientSecret: process.env.ALMARA_CLIENT_SECRET!,
 });
 
-// Prompts the payer's phone. The body is PascalCase, as the API has it;
-// the SDK fills in OriginatorConversationId and never prompts twice.
+// Prompts the payer's phone. The body is PascalCase, as the API
+// has it; the SDK fills in OriginatorConversationId and never
+// prompts twice.
 const result = await pay.POST("/v1/express-deposit", {
   body: {
     ShortCode: "600980",
@@ -24,7 +25,8 @@ const result = await pay.POST("/v1/express-deposit", {
   },
 });
 const { message } = await unwrap(result);
-// Two callbacks follow: the STK result, then (if paid) the final C2B IPN.
+// Two callbacks follow: the STK result, then (if paid) the final
+// C2B IPN.
 console.log(
   `${message.remarks}: ${originatorConversationIdOf(result)}`,
 );

@@ -12,7 +12,8 @@ const pay = createAlmaraPay({
   clientSecret: process.env.ALMARA_CLIENT_SECRET!,
 });
 
-// routeId and channelType come from GET /v1/transaction-routes/assigned-routes.
+// routeId and channelType come from
+// GET /v1/transaction-routes/assigned-routes.
 // No originatorConversationId: the SDK generates one, and never sends
 // the payout twice.
 try {

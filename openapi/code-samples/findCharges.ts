@@ -6,7 +6,8 @@ const pay = createAlmaraPay({
   clientSecret: process.env.ALMARA_CLIENT_SECRET!,
 });
 
-// A route's transactionTypeId, from GET /v1/transaction-routes/assigned-routes.
+// A route's transactionTypeId, from
+// GET /v1/transaction-routes/assigned-routes.
 const charges = await unwrap(
   pay.GET("/v1/charge/fetch-charges", {
     params: {

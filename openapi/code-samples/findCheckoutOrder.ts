@@ -14,7 +14,8 @@ if (!id)
 
 const order = await unwrap(
   pay.GET("/v1/checkout-order/check-status", {
-    params: { query: { IdType: 1, Id: id } }, // 1: originatorConversationId
+    // IdType 1: Id is the originatorConversationId.
+    params: { query: { IdType: 1, Id: id } },
   }),
 );
 const outcome = order.checkoutOutcome;

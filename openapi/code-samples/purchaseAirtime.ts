@@ -10,7 +10,8 @@ const pay = createAlmaraPay({
   clientSecret: process.env.ALMARA_CLIENT_SECRET!,
 });
 
-// The SDK names the purchase (originatorConversationId) and never buys twice.
+// The SDK names the purchase (originatorConversationId) and never
+// buys twice.
 const result = await pay.POST("/v1/airtime-purchase", {
   body: {
     callBackUrl: "https://merchant.example.com/almara/airtime",

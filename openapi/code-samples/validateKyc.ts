@@ -6,7 +6,8 @@ const pay = createAlmaraPay({
   clientSecret: process.env.ALMARA_CLIENT_SECRET!,
 });
 
-// routeId: your KYC route, from GET /v1/transaction-routes/assigned-routes.
+// routeId: your KYC route, from
+// GET /v1/transaction-routes/assigned-routes.
 const { systemTraceAuditNumber } = await unwrap(
   pay.POST("/v1/kyc-request/validate", {
     body: {
