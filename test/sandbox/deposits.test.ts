@@ -4,7 +4,7 @@
  * cancels; the lookup agrees; duplicates are refused; a lost answer is never resent.
  */
 import { randomUUID } from "node:crypto";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   isAmbiguousOutcomeError,
   isApiError,
@@ -14,15 +14,9 @@ import {
   unwrap,
 } from "../../src/index.js";
 import { expressDeposit } from "../support/fixtures.js";
-import { startHarness, startReceiver, type Harness, type Receiver } from "../support/sandbox.js";
+import { closedAfterEach, type Harness } from "../support/sandbox.js";
 
-let h: Harness | undefined;
-let receiver: Receiver | undefined;
-afterEach(async () => {
-  await h?.sandbox.close();
-  await receiver?.close();
-  h = receiver = undefined;
-});
+const use = closedAfterEach();
 
 const lookUp = (harness: Harness, id: string) =>
   unwrap(
@@ -33,8 +27,8 @@ const lookUp = (harness: Harness, id: string) =>
 
 describe("express deposits", () => {
   it("sends the STK result, then the final C2B IPN; the lookup shows the receipt", async () => {
-    h = await startHarness({ settleDelayMs: 100 });
-    receiver = await startReceiver();
+    const h = await use.harness({ settleDelayMs: 100 });
+    const receiver = await use.receiver();
     const result = await h.pay.POST("/v1/express-deposit", {
       body: expressDeposit(receiver.url),
     });
@@ -57,8 +51,8 @@ describe("express deposits", () => {
   });
 
   it("sends only the STK result when the payer cancels, and the lookup says so", async () => {
-    h = await startHarness({ settleDelayMs: 50 });
-    receiver = await startReceiver();
+    const h = await use.harness({ settleDelayMs: 50 });
+    const receiver = await use.receiver();
     const result = await h.pay.POST("/v1/express-deposit", {
       body: expressDeposit(receiver.url, "254700001032"),
     });
@@ -71,7 +65,7 @@ describe("express deposits", () => {
   });
 
   it("refuses a duplicate OriginatorConversationId and 404s an unknown one", async () => {
-    h = await startHarness();
+    const h = await use.harness();
     const body = {
       ...expressDeposit("http://127.0.0.1:9/cb"),
       OriginatorConversationId: randomUUID(),
@@ -89,7 +83,7 @@ describe("express deposits", () => {
   });
 
   it("a connection reset after the prompt went out: ambiguous with the id, never resent", async () => {
-    h = await startHarness({ settleDelayMs: 50 });
+    const h = await use.harness({ settleDelayMs: 50 });
     h.sandbox.injectFault("createExpressDeposit", { reset: "after" });
     const error = await h.pay
       .POST("/v1/express-deposit", { body: expressDeposit("http://127.0.0.1:9/cb") })

@@ -4,7 +4,7 @@
  * duplicates or on a route they cannot use; and a lost answer settled by lookup, never resent.
  */
 import { randomUUID } from "node:crypto";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   findPaymentOrderOutcome,
   isAmbiguousOutcomeError,
@@ -14,15 +14,9 @@ import {
   unwrap,
 } from "../../src/index.js";
 import { payout } from "../support/fixtures.js";
-import { startHarness, startReceiver, type Harness, type Receiver } from "../support/sandbox.js";
+import { closedAfterEach, type Harness } from "../support/sandbox.js";
 
-let h: Harness | undefined;
-let receiver: Receiver | undefined;
-afterEach(async () => {
-  await h?.sandbox.close();
-  await receiver?.close();
-  h = receiver = undefined;
-});
+const use = closedAfterEach();
 
 const lookUp = (harness: Harness, id: string) =>
   unwrap(
@@ -33,8 +27,8 @@ const lookUp = (harness: Harness, id: string) =>
 
 describe("payouts", () => {
   it("moves pending → completed and POSTs the result to the webhook", async () => {
-    receiver = await startReceiver();
-    h = await startHarness({ settleDelayMs: 200, webhookUrl: receiver.url });
+    const receiver = await use.receiver();
+    const h = await use.harness({ settleDelayMs: 200, webhookUrl: receiver.url });
     const webhook = receiver.next();
     const result = await h.pay.POST("/v1/payment-order/new-order", { body: payout() });
     expect(result.response.status).toBe(202);
@@ -62,7 +56,7 @@ describe("payouts", () => {
   });
 
   it("fails a line with its test recipient's result code, and says what to do", async () => {
-    h = await startHarness({ settleDelayMs: 50 });
+    const h = await use.harness({ settleDelayMs: 50 });
     const result = await h.pay.POST("/v1/payment-order/new-order", {
       body: payout("254700000001"),
     });
@@ -76,11 +70,11 @@ describe("payouts", () => {
   });
 
   it("stops a pending payout, and refuses to stop a processed one", async () => {
-    h = await startHarness({ settleDelayMs: 60_000 });
+    const h = await use.harness({ settleDelayMs: 60_000 });
     const result = await h.pay.POST("/v1/payment-order/new-order", { body: payout() });
     const id = originatorConversationIdOf(result)!;
     const stop = () =>
-      h!.pay.POST("/v1/payment-order/reject-order", {
+      h.pay.POST("/v1/payment-order/reject-order", {
         params: { query: { OriginatorConversationId: id } },
       });
     const stopped = await unwrap(stop());
@@ -102,7 +96,7 @@ describe("payouts", () => {
   });
 
   it("refuses a duplicate originatorConversationId and a route the account lacks", async () => {
-    h = await startHarness();
+    const h = await use.harness();
     const originatorConversationId = randomUUID();
     await unwrap(
       h.pay.POST("/v1/payment-order/new-order", {
@@ -129,7 +123,7 @@ describe("payouts", () => {
   });
 
   it("answers 404 for an unknown payout, by either id type", async () => {
-    h = await startHarness();
+    const h = await use.harness();
     for (const IdType of ["OriginatorConversationId", "SystemConversationId"] as const) {
       const { response } = await h.pay.GET("/v1/payment-order/check-status", {
         params: { query: { Id: randomUUID(), IdType } },
@@ -140,7 +134,7 @@ describe("payouts", () => {
   });
 
   it("finds a payout by its systemConversationId too", async () => {
-    h = await startHarness();
+    const h = await use.harness();
     const { message } = await unwrap(h.pay.POST("/v1/payment-order/new-order", { body: payout() }));
     const found = await unwrap(
       h.pay.GET("/v1/payment-order/check-status", {
@@ -151,7 +145,7 @@ describe("payouts", () => {
   });
 
   it("a 500 after the payout was taken: ambiguous, not resent, and the lookup finds it", async () => {
-    h = await startHarness({ settleDelayMs: 50 });
+    const h = await use.harness({ settleDelayMs: 50 });
     h.sandbox.injectFault("createPaymentOrder", { status: 500, after: true });
     const error = await h.pay
       .POST("/v1/payment-order/new-order", { body: payout() })

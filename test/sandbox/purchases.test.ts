@@ -3,7 +3,7 @@
  * settle with their callbacks and lookups; the balance follows paid payouts; charges by type.
  */
 import { randomUUID } from "node:crypto";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   isAmbiguousOutcomeError,
   isApiError,
@@ -13,20 +13,14 @@ import {
   unwrap,
 } from "../../src/index.js";
 import { payout } from "../support/fixtures.js";
-import { startHarness, startReceiver, type Harness, type Receiver } from "../support/sandbox.js";
+import { closedAfterEach, type Harness } from "../support/sandbox.js";
 
-let h: Harness | undefined;
-let receiver: Receiver | undefined;
-afterEach(async () => {
-  await h?.sandbox.close();
-  await receiver?.close();
-  h = receiver = undefined;
-});
+const use = closedAfterEach();
 
 describe("airtime", () => {
   it("tops up, posts the result, and the lookup agrees; a failing number fails", async () => {
-    h = await startHarness({ settleDelayMs: 100 });
-    receiver = await startReceiver();
+    const h = await use.harness({ settleDelayMs: 100 });
+    const receiver = await use.receiver();
     const result = await h.pay.POST("/v1/airtime-purchase", {
       body: {
         callBackUrl: receiver.url,
@@ -53,7 +47,7 @@ describe("airtime", () => {
   });
 
   it("is never resent after a lost answer, and a reused id is refused", async () => {
-    h = await startHarness();
+    const h = await use.harness();
     h.sandbox.injectFault("purchaseAirtime", { reset: "after" });
     const body = { recipients: [{ phoneNumber: "254710000000", amount: 100 }] };
     const error = await h.pay.POST("/v1/airtime-purchase", { body }).catch((e: unknown) => e);
@@ -72,8 +66,8 @@ describe("airtime", () => {
 
 describe("checkout", () => {
   it("creates the order with its page, then posts the paid outcome; found by either id", async () => {
-    h = await startHarness({ settleDelayMs: 100 });
-    receiver = await startReceiver();
+    const h = await use.harness({ settleDelayMs: 100 });
+    const receiver = await use.receiver();
     const originatorConversationId = randomUUID();
     const order = await unwrap(
       h.pay.POST("/v1/checkout-order/new-order", {
@@ -108,7 +102,7 @@ describe("checkout", () => {
 
 describe("account", () => {
   it("the balance drops by what paid payouts cost", async () => {
-    h = await startHarness({ settleDelayMs: 20 });
+    const h = await use.harness({ settleDelayMs: 20 });
     const before = await unwrap(h.pay.GET("/v1/customer-accounts/get-wallet-balance-by-id"));
     await unwrap(h.pay.POST("/v1/payment-order/new-order", { body: payout("254712345678", 2500) }));
     await h.sandbox.settleAll();
@@ -126,7 +120,7 @@ describe("account", () => {
   });
 
   it("lists the charges of a transaction type, and none for an unknown one", async () => {
-    h = await startHarness();
+    const h = await use.harness();
     const tiers = await unwrap(
       h.pay.GET("/v1/charge/fetch-charges", {
         params: { query: { transactionTypeId: "7a4d2e6f-81c3-4b5a-9e0d-3f2a1b4c5d6e" } },

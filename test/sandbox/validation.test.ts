@@ -3,22 +3,16 @@
  * the result posted to the callback URL and found by STAN; unknown accounts and people say so.
  */
 import { randomUUID } from "node:crypto";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   isApiError,
   parseAccountValidationCallback,
   parseKycCallback,
   unwrap,
 } from "../../src/index.js";
-import { startHarness, startReceiver, type Harness, type Receiver } from "../support/sandbox.js";
+import { closedAfterEach, type Harness } from "../support/sandbox.js";
 
-let h: Harness | undefined;
-let receiver: Receiver | undefined;
-afterEach(async () => {
-  await h?.sandbox.close();
-  await receiver?.close();
-  h = receiver = undefined;
-});
+const use = closedAfterEach();
 
 const KYC_ROUTE = "4c2e8a1b-3d5f-4e6a-8b7c-9d0e1f2a3b4c";
 
@@ -39,8 +33,8 @@ function validate(harness: Harness, primaryAccountNumber: string, callBackUrl: s
 
 describe("account validation", () => {
   it("completes asynchronously: pending, then the holder, by callback and by lookup", async () => {
-    h = await startHarness({ settleDelayMs: 100 });
-    receiver = await startReceiver();
+    const h = await use.harness({ settleDelayMs: 100 });
+    const receiver = await use.receiver();
     const { systemTraceAuditNumber: stan, message } = await validate(
       h,
       "254712345678",
@@ -65,7 +59,7 @@ describe("account validation", () => {
   });
 
   it("says an unknown account is unknown, and refuses a reused STAN", async () => {
-    h = await startHarness({ settleDelayMs: 20 });
+    const h = await use.harness({ settleDelayMs: 20 });
     const { systemTraceAuditNumber: stan } = await validate(
       h,
       "254799999999",
@@ -112,8 +106,8 @@ describe("KYC", () => {
     );
 
   it("verifies a registered person asynchronously, by callback and by lookup", async () => {
-    h = await startHarness({ settleDelayMs: 100 });
-    receiver = await startReceiver();
+    const h = await use.harness({ settleDelayMs: 100 });
+    const receiver = await use.receiver();
     const { systemTraceAuditNumber: stan } = await check(h, "23456789", "Muthoni", receiver.url);
     const callback = parseKycCallback(await receiver.next());
     expect(callback).toMatchObject({
@@ -129,7 +123,7 @@ describe("KYC", () => {
   });
 
   it("does not verify names that do not match, nor an unknown ID; needs a KYC route", async () => {
-    h = await startHarness({ settleDelayMs: 20 });
+    const h = await use.harness({ settleDelayMs: 20 });
     const wrongName = await check(h, "23456789", "Otieno");
     const unknown = await check(h, "99999999", "Muthoni");
     await h.sandbox.settleAll();

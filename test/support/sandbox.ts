@@ -1,5 +1,6 @@
 /** Starting the sandbox and an SDK client on it, with every answer checked against the spec. */
 import { createServer } from "node:http";
+import { afterEach } from "vitest";
 import type { AddressInfo } from "node:net";
 import { createAlmaraPay, type AlmaraPayClient, type AlmaraPayOptions } from "../../src/index.js";
 import { startSandbox, type Sandbox, type SandboxOptions } from "../../src/sandbox/index.js";
@@ -63,5 +64,28 @@ export async function startReceiver(): Promise<Receiver> {
         setTimeout(() => reject(new Error("no callback within 5 s")), 5000).unref();
       }),
     close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
+
+/**
+ * Harnesses and receivers that a test starts, closed after each test:
+ * `const use = closedAfterEach();`, then in a test `const h = await use.harness(…)`.
+ */
+export function closedAfterEach() {
+  const open: (() => Promise<void>)[] = [];
+  afterEach(async () => {
+    await Promise.all(open.splice(0).map((close) => close()));
+  });
+  return {
+    async harness(...args: Parameters<typeof startHarness>): Promise<Harness> {
+      const harness = await startHarness(...args);
+      open.push(() => harness.sandbox.close());
+      return harness;
+    },
+    async receiver(): Promise<Receiver> {
+      const receiver = await startReceiver();
+      open.push(() => receiver.close());
+      return receiver;
+    },
   };
 }
