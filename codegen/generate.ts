@@ -91,6 +91,16 @@ function renderOperationMeta(spec: Json): string {
       const fields = [`operationId: ${JSON.stringify(op.operationId)}`];
       if (idField) fields.push(`idField: ${JSON.stringify(idField)}`);
       if (money) fields.push(`moneyMovingWhen: ${JSON.stringify(money)}`);
+      // An answer that is only ever text (the health check): openapi-fetch would parse it as JSON.
+      const success = Object.entries((op.responses as Json | undefined) ?? {})
+        .filter(([status]) => status.startsWith("2"))
+        .map(([, response]) => Object.keys((deref(spec, response).content as Json) ?? {}));
+      if (
+        success.length > 0 &&
+        success.every((types) => types.length > 0 && types.every((t) => t.startsWith("text/")))
+      ) {
+        fields.push("textAnswer: true");
+      }
       entries.push(
         `  ${JSON.stringify(`${method.toUpperCase()} ${path}`)}: { ${fields.join(", ")} },`,
       );
@@ -103,6 +113,8 @@ function renderOperationMeta(spec: Json): string {
     "  readonly operationId: string;",
     "  /** The body's `originatorConversationId` field, as that body spells it. */",
     '  readonly idField?: "originatorConversationId" | "OriginatorConversationId";',
+    "  /** Every success answer is text, not JSON: the client reads it as text. */",
+    "  readonly textAnswer?: true;",
     "  /** Body field values that make a request move money (`x-almara-money-moving`). */",
     "  readonly moneyMovingWhen?: Readonly<Record<string, unknown>>;",
     "}",

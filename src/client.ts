@@ -1,5 +1,6 @@
 import createClient, { type Client } from "openapi-fetch";
 import { createAuthMiddleware } from "./auth-middleware.js";
+import { operationMeta } from "./generated/operations.js";
 import { createIdempotencyMiddleware } from "./idempotency-middleware.js";
 import { createLog } from "./logger.js";
 import { createRetryingFetch } from "./retry.js";
@@ -77,5 +78,21 @@ export function createAlmaraPay(options: AlmaraPayOptions): AlmaraPayClient {
       ...(resolved.logger ? { logger: resolved.logger } : {}),
     }),
   );
+  readTextAnswersAsText(client);
   return Object.assign(client, { tokenProvider });
+}
+
+/**
+ * An operation whose answers are text (the health check) is read as text unless the call asks
+ * otherwise: openapi-fetch parses as JSON by default and would throw on `Healthy`. The types
+ * already say `string`.
+ */
+function readTextAnswersAsText(client: Client<AlmaraPayPaths, "application/json">): void {
+  for (const method of ["GET", "POST", "PUT", "DELETE", "PATCH"] as const) {
+    const call = client[method] as (path: string, init?: { parseAs?: string }) => unknown;
+    (client as unknown as Record<string, typeof call>)[method] = (path, init) =>
+      operationMeta[`${method} ${path}`]?.textAnswer && init?.parseAs === undefined
+        ? call(path, { ...init, parseAs: "text" })
+        : call(path, init);
+  }
 }

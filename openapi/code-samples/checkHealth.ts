@@ -6,8 +6,7 @@ const pay = createAlmaraPay({
   clientSecret: process.env.ALMARA_CLIENT_SECRET!,
 });
 
-// Needs no token. The answer is plain text ("Healthy"), not JSON.
-const { data, response } = await pay.GET("/api_health_check", {
-  parseAs: "text",
-});
+// Needs no token. The answer is plain text ("Healthy"): the SDK reads
+// it as text.
+const { data, response } = await pay.GET("/api_health_check");
 console.log(response.ok ? `up: ${data}` : `down: ${response.status}`);

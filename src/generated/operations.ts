@@ -8,13 +8,15 @@ export interface OperationMeta {
   readonly operationId: string;
   /** The body's `originatorConversationId` field, as that body spells it. */
   readonly idField?: "originatorConversationId" | "OriginatorConversationId";
+  /** Every success answer is text, not JSON: the client reads it as text. */
+  readonly textAnswer?: true;
   /** Body field values that make a request move money (`x-almara-money-moving`). */
   readonly moneyMovingWhen?: Readonly<Record<string, unknown>>;
 }
 
 export const operationMeta: Readonly<Record<string, OperationMeta>> = {
   "POST /connect/token": { operationId: "requestToken" },
-  "GET /api_health_check": { operationId: "checkHealth" },
+  "GET /api_health_check": { operationId: "checkHealth", textAnswer: true },
   "GET /v1/transaction-routes/assigned-routes": { operationId: "findTransactionRoutes" },
   "GET /v1/bill-payments": { operationId: "findBillPayment" },
   "POST /v1/bill-payments": {

@@ -69,6 +69,14 @@ describe("sandbox operations", () => {
     expect([response.status, data]).toEqual([200, "Healthy"]);
   });
 
+  it("checkHealth: the SDK reads the text answer as text without being told", async () => {
+    const { data, error } = await h.pay.GET("/api_health_check");
+    expect([data, error]).toEqual(["Healthy", undefined]);
+    // A caller's own parseAs still wins.
+    const { data: stream } = await h.pay.GET("/api_health_check", { parseAs: "stream" });
+    expect(await new Response(stream as ReadableStream).text()).toBe("Healthy");
+  });
+
   it("findTransactionRoutes and findBillServices: the spec's catalogue; 401 without a token", async () => {
     const { routes } = await unwrap(h.pay.GET("/v1/transaction-routes/assigned-routes"));
     expect(routes.map((r) => r.id)).toContain("068d89af-be67-f011-bb46-0e7d952d79b7");
