@@ -23,6 +23,11 @@ export function newConversationId(): string {
   return globalThis.crypto.randomUUID();
 }
 
+/** A receipt or reference number as the sandbox issues them: `SBX` and random letters and digits. */
+export function receipt(prefix = "SBX"): string {
+  return `${prefix}${Math.random().toString(36).slice(2, 10).toUpperCase()}`;
+}
+
 export function timestamp(): string {
   return new Date().toISOString().replace("Z", "0000Z");
 }

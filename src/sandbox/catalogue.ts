@@ -2,6 +2,7 @@
  * The sandbox's data: routes and bill services are the spec's own examples; the biller accounts
  * below are the sandbox's test accounts.
  */
+import type { components } from "../generated/schema.js";
 import { at } from "./spec.js";
 
 export interface BillService {
@@ -15,6 +16,11 @@ export interface BillService {
 export const routes = at(
   "/paths/~1v1~1transaction-routes~1assigned-routes/get/responses/200/content/application~1json/examples/routes/value",
 ) as { routes: unknown[] };
+
+/** One of the account's routes, by id. */
+export function findRoute(id: string): components["schemas"]["Route"] | undefined {
+  return (routes.routes as components["schemas"]["Route"][]).find((r) => r.id === id);
+}
 
 export const billServices = at(
   "/paths/~1v1~1bill-services/get/responses/200/content/application~1json/examples/billers/value",

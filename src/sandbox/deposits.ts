@@ -10,6 +10,7 @@ import {
   json,
   newConversationId,
   problem,
+  receipt,
   timestamp,
   type Answer,
 } from "./answers.js";
@@ -56,12 +57,12 @@ function settleDeposit(
   const resultDesc = cancelled
     ? "Request cancelled by user"
     : "The service request is processed successfully.";
-  const receipt = cancelled ? null : `SBX${Math.random().toString(36).slice(2, 10).toUpperCase()}`;
+  const receiptNumber = cancelled ? null : receipt();
   Object.assign(record, {
     resultCode: String(resultCode),
     resultDesc,
     status: cancelled ? "Failed" : "Completed",
-    mpesaReceiptNumber: receipt,
+    mpesaReceiptNumber: receiptNumber,
   });
   const id = record.originatorConversationId;
   const stk: Schemas["StkCallback"] = {
@@ -76,7 +77,7 @@ function settleDeposit(
   };
   const ipn: Schemas["C2bIpn"] = {
     OriginatorConversationId: id,
-    Thirdpartyreceiptnumber: receipt,
+    Thirdpartyreceiptnumber: receiptNumber,
     PaymentAmount: amount,
     PhoneNumber: record.phoneNumber ?? null,
     TransactionDate: timestamp(),

@@ -9,6 +9,7 @@ import {
   newConversationId,
   oauthError,
   problem,
+  receipt,
   timestamp,
   type Answer,
 } from "./answers.js";
@@ -172,7 +173,7 @@ function settleBillPayment(payment: StoredPayment, declines: boolean): Callback 
           statusCode: 0,
           statusDescription: "Success",
           datePaymentReceived: when,
-          receiptNumber: `SBX${Math.random().toString(36).slice(2, 10).toUpperCase()}`,
+          receiptNumber: receipt(),
         },
   );
   return {

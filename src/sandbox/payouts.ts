@@ -9,10 +9,11 @@ import {
   json,
   newConversationId,
   problem,
+  receipt,
   timestamp,
   type Answer,
 } from "./answers.js";
-import { failingPayoutRecipients, routes } from "./catalogue.js";
+import { failingPayoutRecipients, findRoute } from "./catalogue.js";
 import type { Callback, HandlerContext } from "./handlers.js";
 
 type Schemas = components["schemas"];
@@ -24,9 +25,7 @@ type PaymentOrderRequest = Schemas["PaymentOrderRequest"];
 
 /** The first reason a payout line cannot be paid over its route, if any. */
 function routeProblem(line: PaymentOrderRequest["paymentOrderLines"][number]): string | undefined {
-  const route = (routes.routes as Schemas["Route"][]).find(
-    (r) => r.id === line.transaction.routeId,
-  );
+  const route = findRoute(line.transaction.routeId);
   if (!route) return `routeId '${line.transaction.routeId}' is not one of your routes`;
   const channels = (route.channelTypes ?? []).map((c) => c.channelType);
   if (!channels.includes(line.transaction.channelType)) {
@@ -90,7 +89,7 @@ function settlePayout(ctx: HandlerContext, record: Schemas["PaymentOrderStatus"]
     if (outcome.transactionStatus !== 0) continue;
     const account = String(line.recipient?.primaryAccountNumber ?? "");
     const code = failingPayoutRecipients[account] ?? 0;
-    const receipt = `SBX${Math.random().toString(36).slice(2, 10).toUpperCase()}`;
+    const receiptNumber = receipt();
     if (code === 0) ctx.state.walletBalance -= (line.transaction?.amount ?? 0) + PAYOUT_FEE;
     Object.assign(outcome, {
       transactionStatus: code === 0 ? 4 : 5,
@@ -98,11 +97,11 @@ function settlePayout(ctx: HandlerContext, record: Schemas["PaymentOrderStatus"]
       resultCode: String(code),
       resultCodeDescription: describeResultCode(code).meaning,
       feeAmount: code === 0 ? PAYOUT_FEE : 0,
-      trackingNumber: code === 0 ? receipt : null,
+      trackingNumber: code === 0 ? receiptNumber : null,
       thirdPartyPayload: {
         thirdPartyResultCode: String(code),
         thirdPartyResultCodeDescription: describeResultCode(code).meaning,
-        thirdPartyReceiptNumber: code === 0 ? receipt : null,
+        thirdPartyReceiptNumber: code === 0 ? receiptNumber : null,
       },
     });
   }

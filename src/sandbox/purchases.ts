@@ -10,6 +10,7 @@ import {
   json,
   newConversationId,
   problem,
+  receipt,
   timestamp,
   type Answer,
 } from "./answers.js";
@@ -51,7 +52,7 @@ export function purchaseAirtime(ctx: HandlerContext): Answer {
         status: fails ? 5 : 4,
         statusDescription: fails ? "Failed" : "Completed",
         statusCode: fails ? 6 : 0,
-        receiptNumber: fails ? null : `SBX${Math.random().toString(36).slice(2, 9).toUpperCase()}`,
+        receiptNumber: fails ? null : receipt(),
       });
     }
     return { url: body.callBackUrl, body: record, originatorConversationId: id };
@@ -120,7 +121,7 @@ export function createCheckoutOrder(ctx: HandlerContext): Answer {
       ThirdPartyPayload: {
         ResponseCode: "000",
         ResponseDesc: "Request Processed",
-        Reference: `TXN${Math.random().toString(36).slice(2, 11).toUpperCase()}`,
+        Reference: receipt("TXN"),
       },
     };
     return { url: body.checkoutCallbackUrl, body: order, originatorConversationId: id };

@@ -77,7 +77,7 @@ export function findOperation(method: string, path: string): Operation | undefin
  * Keywords ajv must accept besides JSON Schema's own: OpenAPI's, and the members of the document,
  * which ajv compiles once as the root of every schema inside it.
  */
-const EXTRA_KEYWORDS = [
+export const EXTRA_KEYWORDS = [
   ...["discriminator", "xml", "externalDocs", "example"],
   ...["openapi", "info", "servers", "security", "tags", "paths", "components", "webhooks"],
   "jsonSchemaDialect",

@@ -8,10 +8,11 @@ import {
   json,
   newConversationId,
   problem,
+  receipt,
   timestamp,
   type Answer,
 } from "./answers.js";
-import { registeredPeople, routes, validatedAccounts } from "./catalogue.js";
+import { findRoute, registeredPeople, validatedAccounts } from "./catalogue.js";
 import type { HandlerContext } from "./handlers.js";
 
 type Schemas = components["schemas"];
@@ -60,7 +61,7 @@ export function validateAccount(ctx: HandlerContext): Answer {
       resultDesc: holder
         ? "The service request is processed successfully."
         : "The account is unknown.",
-      transactionID: `SBX${Math.random().toString(36).slice(2, 9).toUpperCase()}`,
+      transactionID: receipt(),
       transactionCreditParty: holder ? `${body.primaryAccountNumber} - ${holder}` : null,
     });
     return { url: body.callBackUrl, body: record, originatorConversationId: stan };
@@ -79,7 +80,7 @@ export function findAccountValidation(ctx: HandlerContext): Answer {
 export function validateKyc(ctx: HandlerContext): Answer {
   const body = ctx.body as Schemas["KycRequest"];
   const stan = body.systemTraceAuditNumber;
-  const route = (routes.routes as Schemas["Route"][]).find((r) => r.id === body.routeId);
+  const route = findRoute(body.routeId);
   if (route?.categoryDescription !== "KYC") {
     return domainError(`routeId '${body.routeId}' is not one of your KYC routes.`);
   }

@@ -3,6 +3,7 @@
  */
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { EXTRA_KEYWORDS } from "../../src/sandbox/spec.js";
 import { Ajv2020, type ErrorObject, type ValidateFunction } from "ajv/dist/2020.js";
 import addFormatsModule from "ajv-formats";
 
@@ -18,19 +19,6 @@ export const spec = JSON.parse(readFileSync(specUrl, "utf8")) as JsonObject;
 
 const SPEC_ID = "almara-pay:openapi";
 
-/**
- * Keywords ajv must accept: those an OpenAPI 3.1 schema may carry besides JSON Schema's own, and the
- * members of the OpenAPI document itself (ajv compiles the whole document once, as the root of
- * every schema inside it).
- */
-const OPENAPI_KEYWORDS = [
-  ...["discriminator", "xml", "externalDocs", "example"],
-  ...["openapi", "info", "servers", "security", "tags", "paths", "components", "webhooks"],
-  "jsonSchemaDialect",
-  // The document's own extensions (`x-tagGroups` for the docs site, …).
-  ...Object.keys(spec).filter((key) => key.startsWith("x-")),
-];
-
 function makeAjv(validateFormats: boolean): Ajv2020 {
   const ajv = new Ajv2020({
     allErrors: true,
@@ -41,7 +29,8 @@ function makeAjv(validateFormats: boolean): Ajv2020 {
     validateFormats,
     validateSchema: false,
   });
-  for (const keyword of OPENAPI_KEYWORDS) ajv.addKeyword(keyword);
+  // The sandbox's list of the OpenAPI keywords and document members: the same document.
+  for (const keyword of EXTRA_KEYWORDS) ajv.addKeyword(keyword);
   addFormats(ajv);
   ajv.addSchema(spec as object, SPEC_ID);
   return ajv;
