@@ -31,7 +31,7 @@ export function createAuthMiddleware(options: AuthMiddlewareOptions): Middleware
   return {
     async onRequest({ request, schemaPath, id }) {
       if (PUBLIC_PATHS.has(schemaPath)) return undefined;
-      const token = await tokenProvider.getToken();
+      const token = await tokenProvider.getToken({ signal: request.signal });
       request.headers.set("Authorization", `Bearer ${token}`);
       const body = request.body ? await request.clone().arrayBuffer() : undefined;
       sent.set(id, { token, body });
@@ -46,7 +46,7 @@ export function createAuthMiddleware(options: AuthMiddlewareOptions): Middleware
 
       // Replay once: invalidate only the refused token (a concurrent caller may have refreshed it).
       await tokenProvider.invalidate(first.token);
-      const token = await tokenProvider.getToken();
+      const token = await tokenProvider.getToken({ signal: request.signal });
       log(
         "info",
         `${request.method} ${new URL(request.url).pathname} answered 401; replaying once with a fresh token`,
@@ -63,7 +63,8 @@ export function createAuthMiddleware(options: AuthMiddlewareOptions): Middleware
       });
       copyRequestOptions(request, replay);
       const context = operationContextOf(request);
-      if (context) setOperationContext(replay, context);
+      // The replay repeats a send the server received: a duplicate refusal then means it landed.
+      if (context) setOperationContext(replay, { ...context, resend: true });
       const answer = await clientOptions.fetch(replay);
       tagResponse(answer, replay);
       return answer;

@@ -3,7 +3,7 @@
  * (generated into src/generated/callback-schemas.ts). A parser returns a typed event or throws a
  * `CallbackError` naming the field — never anything else.
  */
-import { CallbackError } from "./errors.js";
+import { CallbackError } from "./errors/index.js";
 import { callbackSchemas } from "./generated/callback-schemas.js";
 import type { components } from "./generated/schema.js";
 import { checkSchema, type JsonSchema } from "./schema-check.js";

@@ -50,7 +50,11 @@ export type AlmaraPayClient = Client<AlmaraPayPaths, "application/json"> & {
 export function createAlmaraPay(options: AlmaraPayOptions): AlmaraPayClient {
   const resolved = resolveOptions(options);
   const transport = createRetryingFetch(
-    createTransport({ fetch: resolved.fetch, timeoutMs: resolved.timeoutMs }),
+    createTransport({
+      fetch: resolved.fetch,
+      timeoutMs: resolved.timeoutMs,
+      maxResponseBytes: resolved.maxResponseBytes,
+    }),
     {
       policy: resolved.retry,
       log: createLog(resolved.logger),

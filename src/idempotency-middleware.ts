@@ -10,7 +10,7 @@ import { copyRequestOptions } from "./request-info.js";
 
 export function createIdempotencyMiddleware(): Middleware {
   return {
-    async onRequest({ request, schemaPath }) {
+    async onRequest({ request, schemaPath, options }) {
       const meta = operationMeta[`${request.method} ${schemaPath}`];
       if (!meta) return undefined;
       let body: unknown;
@@ -33,7 +33,7 @@ export function createIdempotencyMiddleware(): Middleware {
         });
         copyRequestOptions(request, next);
       }
-      const context = describeOperation(request.method, schemaPath, body);
+      const context = describeOperation(request.method, schemaPath, body, options.parseAs);
       if (context) setOperationContext(next, context);
       return next === request ? undefined : next;
     },

@@ -15,22 +15,31 @@ export type {
 export { createAuthMiddleware } from "./auth-middleware.js";
 export type { AuthMiddlewareOptions } from "./auth-middleware.js";
 export { createTransport } from "./transport.js";
+export { DEFAULT_MAX_RESPONSE_BYTES } from "./transport.js";
 export { DEFAULT_RETRY, createRetryingFetch } from "./retry.js";
 export type { RetryOptions, RetryingFetchOptions } from "./retry.js";
 export { createIdempotencyMiddleware } from "./idempotency-middleware.js";
-export { findPaymentOutcome } from "./payment-outcome.js";
-export type {
-  BillPaymentRecord,
-  FindPaymentOutcomeOptions,
-  PaymentOutcome,
-} from "./payment-outcome.js";
-export { classifyLine, findPaymentOrderOutcome } from "./payment-order-outcome.js";
+export { findPaymentOutcome } from "./outcomes/bill-payment.js";
+export type { BillPaymentRecord, PaymentOutcome } from "./outcomes/bill-payment.js";
+export type { FindOutcomeOptions, NotFoundOutcome } from "./outcomes/poll.js";
+/** @deprecated The same as `FindOutcomeOptions`. */
+export type { FindOutcomeOptions as FindPaymentOutcomeOptions } from "./outcomes/poll.js";
+export { classifyLine, findPaymentOrderOutcome } from "./outcomes/payment-order.js";
 export type {
   PaymentOrderLineOutcome,
   PaymentOrderLineRecord,
   PaymentOrderOutcome,
   PaymentOrderRecord,
-} from "./payment-order-outcome.js";
+} from "./outcomes/payment-order.js";
+export { findExpressDepositOutcome } from "./outcomes/express-deposit.js";
+export type { ExpressDepositOutcome, ExpressDepositRecord } from "./outcomes/express-deposit.js";
+export { findAirtimeOutcome } from "./outcomes/airtime.js";
+export type {
+  AirtimeOutcome,
+  AirtimePurchaseRecord,
+  AirtimeRecipientOutcome,
+  AirtimeRecipientRecord,
+} from "./outcomes/airtime.js";
 export { RESULT_CODES, describeResultCode } from "./result-codes.js";
 export {
   isFinalExpressDepositCallback,
@@ -63,19 +72,21 @@ export {
   ApiError,
   CallbackError,
   AuthenticationError,
+  DuplicateIdError,
   NetworkError,
   InvalidResponseError,
   TimeoutError,
   isAlmaraPayError,
   isAmbiguousOutcomeError,
   isCallbackError,
+  isDuplicateIdError,
   isInvalidResponseError,
   isApiError,
   isAuthenticationError,
   isNetworkError,
   isTimeoutError,
-} from "./errors.js";
-export type { ApiErrorKind } from "./errors.js";
+} from "./errors/index.js";
+export type { AlmaraPayErrorKind, ApiErrorKind } from "./errors/index.js";
 export { originatorConversationIdOf, unwrap } from "./unwrap.js";
 export type { FetchResult } from "./unwrap.js";
 export type { Logger } from "./logger.js";

@@ -1,6 +1,7 @@
 /**
  * What the SDK knows of the operation a Request belongs to (from the generated operation table):
- * whether it moves money, and the `originatorConversationId` it carries.
+ * whether it moves money, the `originatorConversationId` it carries, how its answer is read, and
+ * whether this send repeats an earlier one of the same call.
  */
 import { operationMeta } from "./generated/operations.js";
 
@@ -9,6 +10,13 @@ export interface OperationContext {
   /** The request moves money (`x-almara-money-moving` matched its body). */
   moneyMoving: boolean;
   originatorConversationId?: string;
+  /**
+   * A 2xx answer must be a JSON object or array: the spec promises one, and the call reads it as
+   * JSON (or moves money, where an unreadable answer leaves the outcome unknown).
+   */
+  expectJson: boolean;
+  /** This send repeats one the SDK already made for the same call (the 401 replay). */
+  resend?: boolean;
 }
 
 const contexts = new WeakMap<Request, OperationContext>();
@@ -26,6 +34,7 @@ export function describeOperation(
   method: string,
   schemaPath: string,
   body: unknown,
+  parseAs: string = "json",
 ): OperationContext | undefined {
   const meta = operationMeta[`${method} ${schemaPath}`];
   if (!meta) return undefined;
@@ -36,6 +45,7 @@ export function describeOperation(
   return {
     operationId: meta.operationId,
     moneyMoving,
+    expectJson: !meta.textAnswer && (parseAs === "json" || moneyMoving),
     ...(typeof id === "string" ? { originatorConversationId: id } : {}),
   };
 }

@@ -1,7 +1,7 @@
 import type { Logger } from "./logger.js";
 import type { TokenCache } from "./token-provider.js";
 import { tokenBaseUrl } from "./token-provider.js";
-import type { FetchLike } from "./transport.js";
+import { DEFAULT_MAX_RESPONSE_BYTES, type FetchLike } from "./transport.js";
 import { resolveRetry, type ResolvedRetry, type RetryOptions } from "./retry.js";
 
 /** Options of `createAlmaraPay`. */
@@ -31,6 +31,13 @@ export interface AlmaraPayOptions {
    * @default 30000
    */
   timeoutMs?: number;
+  /**
+   * The longest answer read, in bytes; a call can pass its own `maxResponseBytes`. A longer answer
+   * is cut off at the limit, never buffered whole, and becomes an `InvalidResponseError` (an
+   * `AmbiguousOutcomeError` for a request that moves money).
+   * @default 10485760 (10 MiB)
+   */
+  maxResponseBytes?: number;
   /**
    * How calls are retried, or `false` for never. Reads are retried on network errors and
    * 408/429/500/502/503/504; a POST only when it provably never reached the server (unless
@@ -62,6 +69,7 @@ export interface ResolvedOptions {
   scope: string;
   tokenUrl: string;
   timeoutMs: number;
+  maxResponseBytes: number;
   retry: ResolvedRetry;
   fetch: FetchLike;
   tokenCache: TokenCache | undefined;
@@ -120,6 +128,17 @@ export function resolveOptions(options: AlmaraPayOptions): ResolvedOptions {
       `almara-pay: options.timeoutMs must be between 1 and ${MAX_TIMEOUT_MS}, got ${timeoutMs}`,
     );
   }
+  const maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+  if (
+    typeof maxResponseBytes !== "number" ||
+    !Number.isInteger(maxResponseBytes) ||
+    maxResponseBytes < 1 ||
+    maxResponseBytes > MAX_TIMEOUT_MS
+  ) {
+    throw new RangeError(
+      `almara-pay: options.maxResponseBytes must be an integer from 1 to ${MAX_TIMEOUT_MS}, got ${String(maxResponseBytes)}`,
+    );
+  }
   if (options.fetch !== undefined && typeof options.fetch !== "function")
     fail("fetch", "must be a function");
   const tokenCache = options.tokenCache;
@@ -145,6 +164,7 @@ export function resolveOptions(options: AlmaraPayOptions): ResolvedOptions {
     scope,
     tokenUrl,
     timeoutMs,
+    maxResponseBytes,
     retry: resolveRetry(options.retry),
     // Look globalThis.fetch up at each call, so a fetch installed later (a test interceptor) is used.
     fetch: userFetch ?? ((input, init) => globalThis.fetch(input, init)),

@@ -8,11 +8,11 @@
 import {
   AmbiguousOutcomeError,
   isAlmaraPayError,
+  isDuplicateIdBody,
   isInvalidResponseError,
   isNetworkError,
   isTimeoutError,
-  type NetworkError,
-} from "./errors.js";
+} from "./errors/index.js";
 import type { Log } from "./logger.js";
 import { operationContextOf, setOperationContext } from "./operation-context.js";
 import { copyRequestOptions, describeRequest, requestOption } from "./request-info.js";
@@ -113,12 +113,9 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
 }
 
 type Outcome = { response: Response } | { error: unknown };
+type Context = ReturnType<typeof operationContextOf>;
 
-function copyWithBody(
-  request: Request,
-  body: ArrayBuffer,
-  context: ReturnType<typeof operationContextOf>,
-): Request {
+function copyWithBody(request: Request, body: ArrayBuffer, context: Context): Request {
   const attempt = new Request(request.url, {
     method: request.method,
     headers: request.headers,
@@ -147,7 +144,31 @@ export function createRetryingFetch(inner: FetchLike, options: RetryingFetchOpti
     const body = request.body ? await request.arrayBuffer() : undefined;
     const idempotent = IDEMPOTENT_METHODS.has(method);
 
+    // Whether an earlier send of this call may have reached the server: a 401 replay always
+    // follows one, and every attempt but a provably unsent one counts.
+    let sentBefore = context?.resend === true;
+    const ambiguous = (outcome: Outcome, why = describe(outcome), recorded = false) => {
+      const status = "response" in outcome ? outcome.response.status : undefined;
+      return new AmbiguousOutcomeError(
+        {
+          method,
+          path,
+          originatorConversationId: context?.originatorConversationId,
+          ...(status ? { status } : {}),
+          recorded,
+          why,
+        },
+        "error" in outcome ? { cause: outcome.error } : {},
+      );
+    };
+
     for (let retry = 0; ; retry++) {
+      if (request.signal.aborted) {
+        if (context?.moneyMoving && sentBefore) {
+          throw ambiguous({ error: request.signal.reason }, "the call was aborted");
+        }
+        throw request.signal.reason;
+      }
       // A request without a body can be sent as it is, again and again; one with a body needs a
       // fresh Request per attempt, since sending consumes it.
       const attempt = body === undefined ? request : copyWithBody(request, body, context);
@@ -159,6 +180,15 @@ export function createRetryingFetch(inner: FetchLike, options: RetryingFetchOpti
         outcome = { error };
       }
 
+      // The API refused a repeated send of this call as a duplicate: an earlier send landed.
+      if (sentBefore && (await refusedAsDuplicate(outcome, context))) {
+        throw ambiguous(
+          outcome,
+          "an earlier send of this request was recorded: the API refused the resend as a duplicate",
+          true,
+        );
+      }
+
       const wait =
         retry < policy.retries ? retryDelay(outcome, policy, retry, idempotent) : undefined;
       if (wait !== undefined) {
@@ -167,26 +197,39 @@ export function createRetryingFetch(inner: FetchLike, options: RetryingFetchOpti
           `${method} ${path} failed (${describe(outcome)}); retry ${retry + 1} of ${policy.retries} in ${Math.round(wait)} ms`,
         );
         if ("response" in outcome) await outcome.response.body?.cancel().catch(() => undefined);
-        await sleep(wait, request.signal);
+        sentBefore ||= mayHaveReachedServer(outcome);
+        try {
+          await sleep(wait, request.signal);
+        } catch (reason) {
+          // Aborted while waiting: a money-moving send that may have landed stays unknown.
+          if (context?.moneyMoving && sentBefore) {
+            throw ambiguous({ error: reason }, "the call was aborted before it could be resent");
+          }
+          throw reason;
+        }
         continue;
       }
-      if (context?.moneyMoving && isAmbiguous(outcome)) {
-        const status = "response" in outcome ? outcome.response.status : undefined;
-        throw new AmbiguousOutcomeError(
-          {
-            method,
-            path,
-            originatorConversationId: context.originatorConversationId,
-            ...(status ? { status } : {}),
-            why: describe(outcome),
-          },
-          "error" in outcome ? { cause: outcome.error } : {},
-        );
-      }
+      if (context?.moneyMoving && isAmbiguous(outcome)) throw ambiguous(outcome);
       if ("error" in outcome) throw outcome.error;
       return outcome.response;
     }
   };
+}
+
+/** True unless the outcome proves the request never reached the server. */
+function mayHaveReachedServer(outcome: Outcome): boolean {
+  return !("error" in outcome && isNetworkError(outcome.error) && !outcome.error.requestSent);
+}
+
+/** True for a 400 that refuses the request's `originatorConversationId` as a duplicate. */
+async function refusedAsDuplicate(outcome: Outcome, context: Context): Promise<boolean> {
+  if (!("response" in outcome) || outcome.response.status !== 400) return false;
+  if (context?.originatorConversationId === undefined) return false;
+  try {
+    return isDuplicateIdBody(await outcome.response.clone().json());
+  } catch {
+    return false;
+  }
 }
 
 /** How long to wait before retrying, or undefined when this outcome is final. */
@@ -198,8 +241,7 @@ function retryDelay(
 ): number | undefined {
   if ("error" in outcome) {
     const { error } = outcome;
-    if (isNetworkError(error) && !(error as NetworkError).requestSent)
-      return backoffMs(policy, retry);
+    if (isNetworkError(error) && !error.requestSent) return backoffMs(policy, retry);
     if ((isNetworkError(error) || isTimeoutError(error)) && (idempotent || policy.unsafe))
       return backoffMs(policy, retry);
     return undefined;
@@ -216,7 +258,7 @@ function retryDelay(
 function isAmbiguous(outcome: Outcome): boolean {
   if ("response" in outcome) return outcome.response.status >= 500;
   const { error } = outcome;
-  if (isNetworkError(error)) return (error as NetworkError).requestSent;
+  if (isNetworkError(error)) return error.requestSent;
   return isTimeoutError(error) || isInvalidResponseError(error) || !isAlmaraPayError(error);
 }
 

@@ -4,7 +4,11 @@
  */
 import createClient from "openapi-fetch";
 import type { paths } from "./generated/schema.js";
-import { AuthenticationError, isAlmaraPayError, isInvalidResponseError } from "./errors.js";
+import {
+  AuthenticationError,
+  isAuthenticationError,
+  isInvalidResponseError,
+} from "./errors/index.js";
 import { createLog, type Logger } from "./logger.js";
 import { registerSecret } from "./redact.js";
 import { createTransport, type FetchLike } from "./transport.js";
@@ -66,8 +70,11 @@ export interface TokenProviderOptions {
 }
 
 export interface TokenProvider {
-  /** A valid access token: cached, or requested once for every concurrent caller. */
-  getToken(): Promise<string>;
+  /**
+   * A valid access token: cached, or requested once for every concurrent caller. A `signal`
+   * stops this caller's wait (rejecting with its reason) without cancelling the shared request.
+   */
+  getToken(options?: { signal?: AbortSignal }): Promise<string>;
   /**
    * Forget the token (the API refused it). Pass the refused token so that a token another caller
    * already refreshed is kept.
@@ -240,14 +247,13 @@ export function createTokenProvider(options: TokenProviderOptions): TokenProvide
     try {
       return (await fromCache()) ?? (await requestOnce());
     } catch (error) {
-      const authError =
-        isAlmaraPayError(error) && error.name === "AuthenticationError"
-          ? (error as AuthenticationError)
-          : new AuthenticationError(
-              `Token request to ${options.tokenUrl} failed`,
-              {},
-              { cause: error },
-            );
+      const authError = isAuthenticationError(error)
+        ? (error as AuthenticationError)
+        : new AuthenticationError(
+            `Token request to ${options.tokenUrl} failed`,
+            {},
+            { cause: error },
+          );
       failure = { error: authError, until: Date.now() + cooldownMs };
       log("error", authError.message, { oauthError: authError.oauthError });
       throw authError;
@@ -255,14 +261,17 @@ export function createTokenProvider(options: TokenProviderOptions): TokenProvide
   }
 
   return {
-    async getToken() {
+    async getToken(options) {
       if (current && Date.now() < current.refreshAt) return current.accessToken;
-      if (inflight) return inflight;
-      if (failure && Date.now() < failure.until) throw failure.error;
-      inflight = obtain().finally(() => {
-        inflight = undefined;
-      });
-      return inflight;
+      const signal = options?.signal;
+      if (signal?.aborted) throw signal.reason;
+      if (!inflight) {
+        if (failure && Date.now() < failure.until) throw failure.error;
+        inflight = obtain().finally(() => {
+          inflight = undefined;
+        });
+      }
+      return signal ? abortable(inflight, signal) : inflight;
     },
     async invalidate(token) {
       if (token !== undefined && current?.accessToken !== token) return;
@@ -278,4 +287,13 @@ export function createTokenProvider(options: TokenProviderOptions): TokenProvide
       }
     },
   };
+}
+
+/** The promise, or the signal's reason as soon as it aborts: the promise itself goes on. */
+function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener("abort", onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
+  });
 }

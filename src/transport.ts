@@ -1,19 +1,29 @@
 /**
  * The `fetch` the SDK hands to openapi-fetch: a fresh timeout per request, the caller's signal
- * respected, the whole answer read within the timeout (and handed on as a buffered Response),
- * and failures thrown as typed errors.
+ * respected, the whole answer read within the timeout and within `maxResponseBytes` (and handed on
+ * as a buffered Response), and failures thrown as typed errors.
  */
-import { InvalidResponseError, NetworkError, TimeoutError } from "./errors.js";
+import { InvalidResponseError, NetworkError, TimeoutError } from "./errors/index.js";
 import { bufferedResponse, type Decoded } from "./buffered-response.js";
-import { describeRequest, requestOption, tagResponse } from "./request-info.js";
+import { operationContextOf } from "./operation-context.js";
+import { describeRequest, requestOption } from "./request-info.js";
+import { tagResponse } from "./request-info.js";
 
 export type FetchLike = (input: Request, init?: RequestInit) => Promise<Response>;
+
+/** The longest answer read by default: 10 MiB. */
+export const DEFAULT_MAX_RESPONSE_BYTES = 10 * 1024 * 1024;
 
 export interface TransportOptions {
   /** The underlying fetch. */
   fetch: FetchLike;
   /** Timeout of each request, unless the call passes its own `timeoutMs`. */
   timeoutMs: number;
+  /**
+   * The longest answer read, unless the call passes its own `maxResponseBytes`; a longer one is
+   * cut off there and becomes an `InvalidResponseError`. @default 10485760 (10 MiB)
+   */
+  maxResponseBytes?: number;
 }
 
 const utf8 = new TextDecoder();
@@ -21,11 +31,25 @@ const utf8 = new TextDecoder();
 /** Statuses whose Response must have no body. */
 const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);
 
+/** Checks a per-call limit where the call is made (the client's own were checked at construction). */
+function perCall(request: Request, key: "timeoutMs" | "maxResponseBytes"): number | undefined {
+  const value = requestOption<unknown>(request, key);
+  if (value === undefined) return undefined;
+  if (typeof value !== "number" || !Number.isInteger(value) || value < 1 || value > 2 ** 31 - 1) {
+    throw new RangeError(
+      `almara-pay: the call's ${key} must be an integer from 1 to ${2 ** 31 - 1}, got ${String(value)}`,
+    );
+  }
+  return value;
+}
+
 export function createTransport(options: TransportOptions): FetchLike {
+  const defaultLimit = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
   return async (input, init) => {
     const request = input instanceof Request ? input : new Request(input, init);
     const { method, path } = describeRequest(request);
-    const timeoutMs = requestOption<number>(request, "timeoutMs") ?? options.timeoutMs;
+    const timeoutMs = perCall(request, "timeoutMs") ?? options.timeoutMs;
+    const limit = perCall(request, "maxResponseBytes") ?? defaultLimit;
     // One controller per request, aborted by the timer or by the caller's signal; `stopped`
     // rejects at that moment, so a fetch or a body that ignores the signal cannot outlive it.
     // (AbortSignal.any and listeners on our own signal showed in profiles of the per-call cost.)
@@ -51,8 +75,9 @@ export function createTransport(options: TransportOptions): FetchLike {
         stopped,
       ]);
       // Read the whole body here, so a body that stalls is covered by the timeout too.
-      const bytes = new Uint8Array(await Promise.race([answer.arrayBuffer(), stopped]));
-      const decoded = checkJsonBody(answer, bytes, method, path);
+      const bytes = await readBody(answer, limit, stopped, method, path);
+      const expectJson = operationContextOf(request)?.expectJson;
+      const decoded = checkJsonBody(answer, bytes, method, path, expectJson);
       const init = {
         status: answer.status,
         statusText: answer.statusText,
@@ -75,25 +100,96 @@ export function createTransport(options: TransportOptions): FetchLike {
   };
 }
 
-/** A 2xx JSON answer must carry JSON: an empty or unparseable body is an error, not `undefined`. */
+/**
+ * The answer's bytes, at most `limit` of them: an answer that says it is longer is refused unread,
+ * and one that streams past the limit is cancelled there, never buffered whole.
+ */
+async function readBody(
+  answer: Response,
+  limit: number,
+  stopped: Promise<never>,
+  method: string,
+  path: string,
+): Promise<Uint8Array> {
+  const tooLong = (size: string) => {
+    void answer.body?.cancel().catch(() => undefined);
+    return new InvalidResponseError(
+      method,
+      path,
+      answer.status,
+      `an answer of ${size} bytes, over maxResponseBytes (${limit})`,
+    );
+  };
+  const declared = Number(answer.headers.get("content-length") ?? NaN);
+  if (declared > limit) throw tooLong(String(declared));
+  // A declared length is all the connection delivers: the one-call read is safe and fastest.
+  if (Number.isInteger(declared) || !answer.body) {
+    return new Uint8Array(await Promise.race([answer.arrayBuffer(), stopped]));
+  }
+  const reader = answer.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await Promise.race([reader.read(), stopped]);
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel().catch(() => undefined);
+      throw tooLong(`more than ${limit}`);
+    }
+    chunks.push(value);
+  }
+  if (chunks.length === 1) return chunks[0]!;
+  const bytes = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return bytes;
+}
+
+/** Media types that cannot be the JSON an operation promises, whatever the body holds. */
+const NOT_JSON_TYPES = /^(text\/(html|xml)|application\/(xml|xhtml\+xml))\b/i;
+
+/**
+ * A 2xx answer the operation promises as JSON must be a JSON object or array: an empty, non-JSON,
+ * truncated or mislabelled body is an `InvalidResponseError`, never `undefined` or a bare
+ * `SyntaxError`. Without an operation (a bare transport), a body labelled JSON is checked.
+ */
 function checkJsonBody(
   answer: Response,
   body: Uint8Array,
   method: string,
   path: string,
+  expectJson: boolean | undefined,
 ): Decoded | undefined {
   if (answer.status < 200 || answer.status > 299 || NULL_BODY_STATUSES.has(answer.status)) {
     return undefined;
   }
-  if (!(answer.headers.get("content-type") ?? "").toLowerCase().includes("json")) return undefined;
+  const type = answer.headers.get("content-type") ?? "";
+  if (expectJson === false) return undefined;
+  if (expectJson === undefined && !type.toLowerCase().includes("json")) return undefined;
+  const fail = (problem: string, cause?: unknown) =>
+    new InvalidResponseError(
+      method,
+      path,
+      answer.status,
+      problem,
+      cause === undefined ? {} : { cause },
+    );
   const text = utf8.decode(body);
-  if (text.trim() === "")
-    throw new InvalidResponseError(method, path, answer.status, "an empty body");
+  if (text.trim() === "") throw fail("an empty body");
+  if (NOT_JSON_TYPES.test(type.trim()))
+    throw fail(`a ${type.split(";")[0]} body where JSON was expected`);
+  let json: unknown;
   try {
-    return { text, json: JSON.parse(text) as unknown };
+    json = JSON.parse(text);
   } catch (error) {
-    throw new InvalidResponseError(method, path, answer.status, "a body that is not valid JSON", {
-      cause: error,
-    });
+    throw fail("a body that is not valid JSON", error);
   }
+  if (expectJson && (typeof json !== "object" || json === null)) {
+    throw fail("a JSON body that is neither an object nor an array");
+  }
+  return { text, json };
 }

@@ -1,4 +1,4 @@
-import { ApiError } from "./errors.js";
+import { ApiError, DuplicateIdError, isDuplicateIdBody } from "./errors/index.js";
 import { requestInfoOf } from "./request-info.js";
 
 /** What every openapi-fetch call resolves to. */
@@ -10,7 +10,8 @@ export interface FetchResult {
 
 /**
  * The data of a call, or an `ApiError` thrown for an HTTP error answer — for code that prefers
- * exceptions to `{ data, error }` values.
+ * exceptions to `{ data, error }` values. The API's refusal of a reused `originatorConversationId`
+ * is a `DuplicateIdError` instead: no plain refusal, since a transaction under that id exists.
  *
  * @example
  * const routes = await unwrap(pay.GET("/v1/transaction-routes/assigned-routes"));
@@ -21,7 +22,7 @@ export async function unwrap<R extends FetchResult>(
   const { data, error, response } = await result;
   if (error !== undefined || !response.ok) {
     const { method, path, originatorConversationId } = requestInfoOf(response);
-    throw new ApiError({
+    const init = {
       originatorConversationId,
       status: response.status,
       statusText: response.statusText,
@@ -29,7 +30,10 @@ export async function unwrap<R extends FetchResult>(
       path,
       body: error,
       headers: response.headers,
-    });
+    };
+    throw response.status === 400 && isDuplicateIdBody(error)
+      ? new DuplicateIdError(init)
+      : new ApiError(init);
   }
   return data as Exclude<R["data"], undefined>;
 }

@@ -2,14 +2,22 @@ import { runInNewContext } from "node:vm";
 import { describe, expect, it } from "vitest";
 import {
   AlmaraPayError,
+  AmbiguousOutcomeError,
   ApiError,
   AuthenticationError,
+  CallbackError,
+  DuplicateIdError,
+  InvalidResponseError,
   NetworkError,
   TimeoutError,
   createAlmaraPay,
   isAlmaraPayError,
+  isAmbiguousOutcomeError,
   isApiError,
   isAuthenticationError,
+  isCallbackError,
+  isDuplicateIdError,
+  isInvalidResponseError,
   isNetworkError,
   isTimeoutError,
   unwrap,
@@ -111,6 +119,27 @@ describe("the error hierarchy", () => {
     ["AuthenticationError", new AuthenticationError("no token"), isAuthenticationError],
     ["NetworkError", new NetworkError("GET", "/x"), isNetworkError],
     ["TimeoutError", new TimeoutError("GET", "/x", 10), isTimeoutError],
+    [
+      "DuplicateIdError",
+      new DuplicateIdError({ status: 400, method: "POST", path: "/x", body: {} }),
+      isDuplicateIdError,
+    ],
+    [
+      "InvalidResponseError",
+      new InvalidResponseError("GET", "/x", 200, "an empty body"),
+      isInvalidResponseError,
+    ],
+    [
+      "AmbiguousOutcomeError",
+      new AmbiguousOutcomeError({
+        method: "POST",
+        path: "/x",
+        originatorConversationId: "id",
+        why: "lost",
+      }),
+      isAmbiguousOutcomeError,
+    ],
+    ["CallbackError", new CallbackError("bill payment", "$", "is empty"), isCallbackError],
   ];
 
   it.each(samples)("%s is an AlmaraPayError with its own name and guard", (name, error, guard) => {
@@ -125,7 +154,7 @@ describe("the error hierarchy", () => {
 
   it("guards recognise errors from another realm and reject look-alikes", () => {
     const foreign = runInNewContext(
-      "const e = new Error('x'); e.name = 'TimeoutError'; e[Symbol.for('almara-pay.error')] = true; e",
+      "const e = new Error('x'); e[Symbol.for('almara-pay.error.kind')] = 'TimeoutError'; e",
     ) as unknown;
     expect(foreign instanceof TimeoutError).toBe(false);
     expect(isTimeoutError(foreign)).toBe(true);

@@ -3,11 +3,14 @@
  * up by its `originatorConversationId`, optionally polling, and say for each line what happened
  * and what to do about it.
  */
-import type { Client } from "openapi-fetch";
-import type { AlmaraPayPaths } from "./client.js";
-import type { components } from "./generated/schema.js";
-import { pollOutcome, type FindPaymentOutcomeOptions } from "./payment-outcome.js";
-import { describeResultCode, type ResultCodeInfo } from "./result-codes.js";
+import type { components } from "../generated/schema.js";
+import { describeResultCode, type ResultCodeInfo } from "../result-codes.js";
+import {
+  pollOutcome,
+  type FindOutcomeOptions,
+  type LookupClient,
+  type NotFoundOutcome,
+} from "./poll.js";
 
 export type PaymentOrderRecord = components["schemas"]["PaymentOrderStatus"];
 export type PaymentOrderLineRecord = PaymentOrderRecord["orderLines"][number];
@@ -29,27 +32,29 @@ export type PaymentOrderOutcome =
   | { state: "failed"; record: PaymentOrderRecord; lines: PaymentOrderLineOutcome[] }
   /** Some line is still being processed (after `waitMs`, if polling). */
   | { state: "pending"; record: PaymentOrderRecord; lines: PaymentOrderLineOutcome[] }
-  /** The API has no payout with that id: it was never recorded, so nothing was paid. */
-  | { state: "not-found" };
+  /** Not recorded after `waitMs`: resend with the same id. */
+  | NotFoundOutcome;
 
 /**
- * Looks a payout up by its `originatorConversationId` and tells, line by line, paid, failed (with
- * the result code's meaning and advice), rejected or pending.
+ * Looks a payout up by its `originatorConversationId`, polling through "not found" and "pending"
+ * for up to `waitMs`, and tells, line by line, paid, failed (with the result code's meaning and
+ * advice), rejected or pending.
  *
  * @example
  * const outcome = await findPaymentOrderOutcome(pay, error.originatorConversationId!, { waitMs: 60_000 });
  * if (outcome.state === "failed") for (const line of outcome.lines) console.log(line.state);
  */
 export function findPaymentOrderOutcome(
-  client: Client<AlmaraPayPaths, "application/json">,
+  client: LookupClient,
   originatorConversationId: string,
-  options: FindPaymentOutcomeOptions = {},
+  options: FindOutcomeOptions = {},
 ): Promise<PaymentOrderOutcome> {
   return pollOutcome(
     "findPaymentOrderOutcome",
-    () =>
+    (signal) =>
       client.GET("/v1/payment-order/check-status", {
         params: { query: { Id: originatorConversationId, IdType: "OriginatorConversationId" } },
+        ...(signal ? { signal } : {}),
       }),
     classifyOrder,
     originatorConversationId,

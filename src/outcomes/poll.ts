@@ -1,0 +1,129 @@
+/**
+ * Settling a transaction whose outcome is unknown: look it up by its `originatorConversationId`
+ * until it is final or the wait is over. A 404 is not an answer while there is time left: the API
+ * may still be working on a request whose answer was lost. Shared by every `find…Outcome`.
+ */
+import type { Client } from "openapi-fetch";
+import type { AlmaraPayPaths } from "../client.js";
+import { ApiError } from "../errors/index.js";
+import { requestInfoOf } from "../request-info.js";
+
+/** The SDK's client, as the lookups take it. */
+export type LookupClient = Client<AlmaraPayPaths, "application/json">;
+
+export interface FindOutcomeOptions {
+  /**
+   * Keep looking — through "not found" and "pending" — until the transaction is final or this long
+   * has passed. @default 0 (look once)
+   */
+  waitMs?: number;
+  /** Time between looks. @default 1000 */
+  intervalMs?: number;
+  /** Stops the wait (rejecting with the signal's reason). */
+  signal?: AbortSignal;
+}
+
+/**
+ * The API holds no transaction under the id, after `waitedMs` of looking. The first send did not
+ * land (yet): resend the same request with the same `originatorConversationId`. If the first one
+ * lands after all, the API refuses one of the two as a duplicate, so nothing is paid twice.
+ */
+export interface NotFoundOutcome {
+  state: "not-found";
+  /** How long the lookup kept looking. */
+  waitedMs: number;
+  /** What it means and what to do, in words. */
+  message: string;
+}
+
+function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  if (signal?.aborted) return Promise.reject(signal.reason);
+  return new Promise((resolve, reject) => {
+    const done = () => {
+      signal?.removeEventListener("abort", onAbort);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal!.reason);
+    };
+    signal?.addEventListener("abort", onAbort, { once: true });
+  });
+}
+
+function checkOptions(
+  name: string,
+  options: FindOutcomeOptions,
+): Required<Omit<FindOutcomeOptions, "signal">> {
+  const waitMs = options.waitMs ?? 0;
+  const intervalMs = options.intervalMs ?? 1000;
+  if (typeof waitMs !== "number" || !(waitMs >= 0) || waitMs > 2 ** 31 - 1) {
+    throw new RangeError(
+      `almara-pay: ${name} options.waitMs must be from 0 to ${2 ** 31 - 1}, got ${String(waitMs)}`,
+    );
+  }
+  if (typeof intervalMs !== "number" || !(intervalMs > 0) || intervalMs > 2 ** 31 - 1) {
+    throw new RangeError(
+      `almara-pay: ${name} options.intervalMs must be from 1 to ${2 ** 31 - 1}, got ${String(intervalMs)}`,
+    );
+  }
+  return { waitMs, intervalMs };
+}
+
+/**
+ * Looks a transaction up until `classify` says it is no longer pending, or `waitMs` has passed:
+ * a 404 then is "not-found", any other error answer an `ApiError`.
+ */
+export async function pollOutcome<T, O extends { state: string }>(
+  name: string,
+  lookUp: (
+    signal: AbortSignal | undefined,
+  ) => Promise<{ data?: T; error?: unknown; response: Response }>,
+  classify: (record: T) => O,
+  originatorConversationId: string,
+  options: FindOutcomeOptions,
+): Promise<O | NotFoundOutcome> {
+  if (typeof originatorConversationId !== "string" || originatorConversationId === "") {
+    throw new TypeError(
+      `almara-pay: ${name} needs the originatorConversationId (a non-empty string)`,
+    );
+  }
+  const { waitMs, intervalMs } = checkOptions(name, options);
+  const { signal } = options;
+  const started = Date.now();
+  for (;;) {
+    const { data, error, response } = await lookUp(signal);
+    let outcome: O | undefined;
+    if (response.status !== 404) {
+      if (error !== undefined || !response.ok || data === undefined) {
+        const { method, path } = requestInfoOf(response);
+        throw new ApiError({
+          status: response.status,
+          statusText: response.statusText,
+          method,
+          path,
+          body: error,
+          headers: response.headers,
+          originatorConversationId,
+        });
+      }
+      outcome = classify(data);
+      if (outcome.state !== "pending") return outcome;
+    }
+    const left = started + waitMs - Date.now();
+    if (left <= 0) {
+      if (outcome) return outcome;
+      const waitedMs = Date.now() - started;
+      return {
+        state: "not-found",
+        waitedMs,
+        message:
+          `not recorded after ${Math.round(waitedMs / 100) / 10} s; resend with the same ` +
+          `originatorConversationId (${originatorConversationId}): if the first send lands after ` +
+          `all, the API refuses one of the two as a duplicate`,
+      };
+    }
+    await sleep(Math.min(intervalMs, left), signal);
+  }
+}
