@@ -7,7 +7,8 @@ export interface Answer {
   body?: unknown;
   /** Raw text instead of JSON (health check, malformed-body faults). */
   text?: string;
-  contentType?: string;
+  /** Of `text`; `null` sends none. @default "text/plain; charset=utf-8" */
+  contentType?: string | null;
   headers?: Record<string, string>;
 }
 

@@ -1,18 +1,50 @@
-/** Fault injection: make the next N requests to an operation misbehave. */
+/**
+ * Fault injection: make the next N requests to an operation misbehave. Every fault that answers
+ * takes `after: true` to answer only once the request has been handled (the transaction is then
+ * recorded, and only its answer goes wrong); without it the request is answered before anything
+ * happens.
+ */
 
 export type Fault =
-  /** Answer this status (and body); with `after`, only once the request has been handled. */
+  /** Answer this status (and body). */
   | { status: number; retryAfter?: number; body?: unknown; after?: boolean }
-  /** Hold the answer for this long (longer than a client's timeout, to time it out). */
+  /**
+   * Hold the request this long, then handle it and answer as usual: longer than a client's
+   * timeout, the request is processed after the client gave up. `releaseHangs()` ends the holds.
+   */
   | { hangMs: number }
   /** Destroy the connection: `before` handling (nothing happened) or `after` (it did). */
   | { reset: "before" | "after" }
-  /** Answer 200 with a body that is not JSON. */
-  | { malformed: true }
+  /** Answer 200 with JSON cut off in the middle. */
+  | { malformed: true; after?: boolean }
   /** Answer an HTML error page with this status. */
-  | { html: number }
-  /** Answer 200 with an empty body. */
-  | { empty: true };
+  | { html: number; after?: boolean }
+  /** Answer 200 with an empty body, labelled JSON unless `contentType` is `null` (no label). */
+  | { empty: true; contentType?: null; after?: boolean }
+  /** Answer this text with this content type (`null`: none) and status (default 200). */
+  | { raw: string; contentType: string | null; status?: number; after?: boolean }
+  /** Answer 200 with a JSON-looking body of this many bytes, streamed with no declared length. */
+  | { oversized: number; after?: boolean };
+
+/** The kinds of fault, one per variant (each named by its distinguishing key). */
+export type FaultKind =
+  "status" | "hangMs" | "reset" | "malformed" | "html" | "empty" | "raw" | "oversized";
+
+/** Which kind of fault this is. */
+export function faultKind(fault: Fault): FaultKind {
+  for (const kind of [
+    "hangMs",
+    "reset",
+    "malformed",
+    "html",
+    "empty",
+    "raw",
+    "oversized",
+  ] as const) {
+    if (kind in fault) return kind;
+  }
+  return "status";
+}
 
 interface Armed {
   fault: Fault;
@@ -46,5 +78,29 @@ export class Faults {
 
   clear(): void {
     this.#armed.clear();
+  }
+}
+
+/** Holds requests (the `hangMs` fault) so that they can all be let go at once, or on close. */
+export class Hangs {
+  readonly #held = new Map<NodeJS.Timeout, () => void>();
+
+  /** Resolves after `ms`, or as soon as `releaseAll` is called. */
+  hold(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.#held.delete(timer);
+        resolve();
+      }, ms);
+      this.#held.set(timer, resolve);
+    });
+  }
+
+  releaseAll(): void {
+    for (const [timer, resolve] of this.#held) {
+      clearTimeout(timer);
+      resolve();
+    }
+    this.#held.clear();
   }
 }

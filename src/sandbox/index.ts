@@ -5,10 +5,12 @@ export { startSandbox } from "./server.js";
 export type {
   CallbackDelivery,
   LoggedRequest,
+  RecordedTransaction,
   Sandbox,
   SandboxCredentials,
   SandboxOptions,
 } from "./server.js";
-export type { Fault } from "./faults.js";
+export { faultKind } from "./faults.js";
+export type { Fault, FaultKind } from "./faults.js";
 export { testAccounts } from "./catalogue.js";
 export type { TestAccount } from "./catalogue.js";

@@ -5,7 +5,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { errorsByField, oauthError, problem, validationProblem, type Answer } from "./answers.js";
-import { Faults, type Fault } from "./faults.js";
+import { Faults, Hangs, type Fault } from "./faults.js";
 import { handlers } from "./handlers.js";
 import {
   at,
@@ -56,6 +56,13 @@ export interface LoggedRequest {
   originatorConversationId?: string;
 }
 
+/** A money-moving transaction the sandbox recorded (what a double payment would show twice). */
+export interface RecordedTransaction {
+  operationId:
+    "postBillPayment" | "createPaymentOrder" | "createExpressDeposit" | "purchaseAirtime";
+  originatorConversationId: string;
+}
+
 export interface CallbackDelivery {
   url: string;
   originatorConversationId: string;
@@ -75,6 +82,10 @@ export interface Sandbox {
   readonly callbacks: readonly CallbackDelivery[];
   /** Makes the next `times` requests to an operation (`operationId` or `"POST /v1/…"`) misbehave. */
   injectFault(operation: string, fault: Fault, times?: number): void;
+  /** Every money-moving transaction recorded (bill payments, payouts, express deposits, airtime). */
+  transactions(): RecordedTransaction[];
+  /** Ends every `hangMs` hold now: the held requests are handled and answered. */
+  releaseHangs(): void;
   /** Makes every issued token invalid, as if they had expired (the next call meets a 401). */
   revokeTokens(): void;
   /** Settles every pending payment now and waits for their callbacks. */
@@ -103,7 +114,8 @@ function send(response: ServerResponse, answer: Answer): void {
   let payload = "";
   if (answer.text !== undefined) {
     payload = answer.text;
-    headers["Content-Type"] = answer.contentType ?? "text/plain; charset=utf-8";
+    if (answer.contentType !== null)
+      headers["Content-Type"] = answer.contentType ?? "text/plain; charset=utf-8";
   } else if (answer.body !== undefined) {
     payload = JSON.stringify(answer.body);
     headers["Content-Type"] = "application/json; charset=utf-8";
@@ -202,6 +214,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const callbackHosts = new Set(options.callbackHosts ?? ["127.0.0.1", "localhost", "[::1]"]);
   const state = new SandboxState();
   const faults = new Faults();
+  const hangs = new Hangs();
+  let closed = false;
   const requests: LoggedRequest[] = [];
   const callbacks: CallbackDelivery[] = [];
   const pending = new Map<object, { timer: NodeJS.Timeout; settle: () => Promise<void> }>();
@@ -286,15 +300,13 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       request.socket.destroy();
       return;
     }
-    if (fault && "hangMs" in fault) await new Promise((r) => setTimeout(r, fault.hangMs));
-    if (
-      fault &&
-      !("reset" in fault) &&
-      !("hangMs" in fault) &&
-      !("after" in fault && fault.after)
-    ) {
-      return reply(faultAnswer(fault));
+    if (fault && "hangMs" in fault) {
+      await hangs.hold(fault.hangMs);
+      if (closed) return;
     }
+    // Faults that answer do so now, unless they wait until the request was handled.
+    const answersNow = fault && !("reset" in fault) && !("hangMs" in fault) && !fault.after;
+    if (answersNow) return answerFault(fault, log, response);
 
     if (op.secured) {
       const token = bearerToken(request);
@@ -339,7 +351,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       request.socket.destroy();
       return;
     }
-    reply(fault ? faultAnswer(fault) : answer);
+    if (fault && !("hangMs" in fault)) return answerFault(fault, log, response);
+    reply(answer);
   }
 
   const server = createServer((request, response) => {
@@ -362,12 +375,21 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     requests,
     callbacks,
     injectFault: (operation, fault, times) => faults.inject(operation, fault, times),
+    transactions: () => [
+      ...[...state.payments.keys()].map((id) => recorded("postBillPayment", id)),
+      ...[...state.payouts.keys()].map((id) => recorded("createPaymentOrder", id)),
+      ...[...state.deposits.keys()].map((id) => recorded("createExpressDeposit", id)),
+      ...[...state.airtime.keys()].map((id) => recorded("purchaseAirtime", id)),
+    ],
+    releaseHangs: () => hangs.releaseAll(),
     revokeTokens: () => state.tokens.clear(),
     async settleAll() {
       await Promise.all([...pending.values()].map((p) => p.settle()));
       await Promise.all([...deliveries]);
     },
     async close() {
+      closed = true;
+      hangs.releaseAll();
       for (const { timer } of pending.values()) clearTimeout(timer);
       pending.clear();
       faults.clear();
@@ -377,10 +399,53 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   };
 }
 
+function recorded(
+  operationId: RecordedTransaction["operationId"],
+  originatorConversationId: string,
+): RecordedTransaction {
+  return { operationId, originatorConversationId };
+}
+
+/** Answers an answering fault: a canned answer, or a body streamed past any sane size. */
+async function answerFault(
+  fault: Exclude<Fault, { hangMs: number } | { reset: "before" | "after" }>,
+  log: LoggedRequest,
+  response: ServerResponse,
+): Promise<void> {
+  if ("oversized" in fault) {
+    log.status = 200;
+    response.writeHead(200, { "Content-Type": "application/json; charset=utf-8" });
+    response.write('{"message":"');
+    const chunk = Buffer.alloc(64 * 1024, "x");
+    // Written as the client reads, so a client that stops reading stops the stream.
+    for (let sent = 0; sent < fault.oversized && !response.destroyed; sent += chunk.length) {
+      if (!response.write(chunk)) {
+        await new Promise<void>((resolve) => {
+          response.once("drain", resolve);
+          response.once("close", resolve);
+        });
+      }
+    }
+    if (!response.destroyed) response.end('"}');
+    return;
+  }
+  const answer = faultAnswer(fault);
+  log.status = answer.status;
+  send(response, answer);
+}
+
 function faultAnswer(fault: Fault): Answer {
   if ("malformed" in fault)
     return { status: 200, text: '{"message": {"remarks": ', contentType: "application/json" };
-  if ("empty" in fault) return { status: 200, text: "", contentType: "application/json" };
+  if ("empty" in fault) {
+    return {
+      status: 200,
+      text: "",
+      contentType: fault.contentType === null ? null : "application/json",
+    };
+  }
+  if ("raw" in fault)
+    return { status: fault.status ?? 200, text: fault.raw, contentType: fault.contentType };
   if ("html" in fault) {
     return {
       status: fault.html,

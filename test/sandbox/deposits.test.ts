@@ -8,6 +8,7 @@ import { describe, expect, it } from "vitest";
 import {
   isAmbiguousOutcomeError,
   isApiError,
+  isDuplicateIdError,
   isFinalExpressDepositCallback,
   originatorConversationIdOf,
   parseExpressDepositCallback,
@@ -74,7 +75,7 @@ describe("express deposits", () => {
     const duplicate = await unwrap(h.pay.POST("/v1/express-deposit", { body })).catch(
       (error: unknown) => error,
     );
-    expect(isApiError(duplicate) && duplicate.status).toBe(400);
+    expect(isDuplicateIdError(duplicate) && duplicate.status).toBe(400);
     const { response } = await h.pay.GET("/v1/express-deposit/check-status", {
       params: { query: { OriginatorConversationId: randomUUID() } },
     });

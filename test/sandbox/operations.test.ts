@@ -133,11 +133,15 @@ describe("sandbox operations", () => {
       (e: unknown) => e,
     );
     expect(duplicate).toMatchObject({
+      name: "DuplicateIdError",
       status: 400,
-      kind: "domain",
-      fieldErrors: {
-        OriginatorConversationId: [
-          `duplicate originator conversation id '${body.originatorConversationId}'`,
+      originatorConversationId: body.originatorConversationId,
+      body: {
+        errors: [
+          {
+            field: "OriginatorConversationId",
+            message: `duplicate originator conversation id '${body.originatorConversationId}'`,
+          },
         ],
       },
     });

@@ -9,6 +9,7 @@ import {
   findPaymentOrderOutcome,
   isAmbiguousOutcomeError,
   isApiError,
+  isDuplicateIdError,
   originatorConversationIdOf,
   parsePaymentOrderCallback,
   unwrap,
@@ -108,8 +109,8 @@ describe("payouts", () => {
         body: { ...payout(), originatorConversationId },
       }),
     ).catch((error: unknown) => error);
-    expect(isApiError(duplicate) && duplicate.status).toBe(400);
-    expect(isApiError(duplicate) && duplicate.body).toMatchObject({
+    expect(isDuplicateIdError(duplicate) && duplicate.status).toBe(400);
+    expect(isDuplicateIdError(duplicate) && duplicate.body).toMatchObject({
       errors: [{ field: "OriginatorConversationId" }],
     });
     const body = payout();

@@ -6,7 +6,7 @@ import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import {
   isAmbiguousOutcomeError,
-  isApiError,
+  isDuplicateIdError,
   originatorConversationIdOf,
   parseAirtimeCallback,
   parseCheckoutCallback,
@@ -60,7 +60,7 @@ describe("airtime", () => {
     const again = await unwrap(
       h.pay.POST("/v1/airtime-purchase", { body: { ...body, originatorConversationId } }),
     ).catch((e: unknown) => e);
-    expect(isApiError(again) && again.status).toBe(400);
+    expect(isDuplicateIdError(again) && again.status).toBe(400);
   });
 });
 
