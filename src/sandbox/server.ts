@@ -406,6 +406,18 @@ function recorded(
   return { operationId, originatorConversationId };
 }
 
+function drainedOrClosed(response: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      response.off("drain", done);
+      response.off("close", done);
+      resolve();
+    };
+    response.on("drain", done);
+    response.on("close", done);
+  });
+}
+
 /** Answers an answering fault: a canned answer, or a body streamed past any sane size. */
 async function answerFault(
   fault: Exclude<Fault, { hangMs: number } | { reset: "before" | "after" }>,
@@ -419,12 +431,7 @@ async function answerFault(
     const chunk = Buffer.alloc(64 * 1024, "x");
     // Written as the client reads, so a client that stops reading stops the stream.
     for (let sent = 0; sent < fault.oversized && !response.destroyed; sent += chunk.length) {
-      if (!response.write(chunk)) {
-        await new Promise<void>((resolve) => {
-          response.once("drain", resolve);
-          response.once("close", resolve);
-        });
-      }
+      if (!response.write(chunk)) await drainedOrClosed(response);
     }
     if (!response.destroyed) response.end('"}');
     return;
