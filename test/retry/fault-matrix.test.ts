@@ -8,6 +8,8 @@ import {
   createAlmaraPay,
   findPaymentOutcome,
   isAmbiguousOutcomeError,
+  isApiError,
+  isDuplicateIdError,
   originatorConversationIdOf,
   unwrap,
   type AmbiguousOutcomeError,
@@ -39,6 +41,11 @@ const paymentPosts = () =>
 const reads = (path: string) =>
   h!.sandbox.requests.filter((r) => r.method === "GET" && r.path === path);
 const newPayment = () => ({ ...billPayment, originatorConversationId: randomUUID() });
+
+/** Waits until `condition` holds (it watches the sandbox's log, not the clock). */
+async function until(condition: () => boolean): Promise<void> {
+  while (!condition()) await new Promise((resolve) => setTimeout(resolve, 5));
+}
 
 async function ambiguous(call: Promise<unknown>): Promise<AmbiguousOutcomeError> {
   const error = await call.then(
@@ -131,14 +138,15 @@ describe("fault matrix", () => {
     expect(outcome).toMatchObject({ state: "completed", result: { code: 0, action: "none" } });
   });
 
-  it("9. 500 on a payment before it was recorded: no resend; lookup says it was never made", async () => {
+  it("9. 500 on a payment before it was recorded: no resend; the lookup says not recorded, resend with the same id", async () => {
     await harness();
     const body = newPayment();
     h!.sandbox.injectFault("postBillPayment", { status: 500 });
     const error = await ambiguous(h!.pay.POST("/v1/bill-payments", { body }));
     expect(paymentPosts()).toHaveLength(1);
-    expect(await findPaymentOutcome(h!.pay, error.originatorConversationId!)).toEqual({
+    expect(await findPaymentOutcome(h!.pay, error.originatorConversationId!)).toMatchObject({
       state: "not-found",
+      message: expect.stringMatching(/^not recorded after 0 s; resend with the same/),
     });
   });
 
@@ -195,11 +203,13 @@ describe("fault matrix", () => {
 
   it("13. a payment answer that hangs past the timeout: ambiguous (cause TimeoutError), not resent", async () => {
     await harness({}, { timeoutMs: 150 });
-    h!.sandbox.injectFault("postBillPayment", { hangMs: 500 });
+    h!.sandbox.injectFault("postBillPayment", { hangMs: 60_000 });
     const error = await ambiguous(h!.pay.POST("/v1/bill-payments", { body: newPayment() }));
     expect(error.cause).toMatchObject({ name: "TimeoutError", timeoutMs: 150 });
-    await new Promise((r) => setTimeout(r, 500));
+    h!.sandbox.releaseHangs();
+    await until(() => paymentPosts()[0]?.status === 200);
     expect(paymentPosts()).toHaveLength(1);
+    expect(h!.sandbox.transactions()).toHaveLength(1);
   });
 
   it("14. malformed JSON: InvalidResponseError on a read; ambiguous on a payment", async () => {
@@ -250,16 +260,18 @@ describe("fault matrix", () => {
     expect(tokens).toBeLessThanOrEqual(5);
   });
 
-  it("18. a duplicate originatorConversationId: refused as the API does, not retried, nothing paid twice", async () => {
+  it("18. a reused originatorConversationId: a DuplicateIdError (no plain refusal), not retried, nothing paid twice", async () => {
     await harness();
     const body = newPayment();
     await unwrap(h!.pay.POST("/v1/bill-payments", { body }));
     const error = await unwrap(h!.pay.POST("/v1/bill-payments", { body })).catch((e: unknown) => e);
+    expect(isDuplicateIdError(error)).toBe(true);
+    expect(isApiError(error)).toBe(false);
     expect(error).toMatchObject({
-      name: "ApiError",
+      name: "DuplicateIdError",
       status: 400,
-      kind: "domain",
       originatorConversationId: body.originatorConversationId,
+      message: expect.stringContaining("refused as a duplicate"),
     });
     expect(paymentPosts().map((r) => r.status)).toEqual([200, 400]);
   });
@@ -311,13 +323,18 @@ describe("fault matrix", () => {
     await harness({}, { retry: { baseDelayMs: 5, unsafe: true } });
     const body = newPayment();
     h!.sandbox.injectFault("postBillPayment", { status: 500, after: true });
-    const result = await h!.pay.POST("/v1/bill-payments", { body });
+    const error = await ambiguous(h!.pay.POST("/v1/bill-payments", { body }));
     const posts = paymentPosts();
     expect(posts.map((r) => [r.status, r.originatorConversationId])).toEqual([
       [500, body.originatorConversationId],
       [400, body.originatorConversationId],
     ]);
-    expect(result.response.status).toBe(400); // the API refused the duplicate: paid once
+    // The API refused the resend as a duplicate: the first send landed, paid once.
+    expect(error).toMatchObject({
+      recorded: true,
+      originatorConversationId: body.originatorConversationId,
+    });
+    expect(h!.sandbox.transactions()).toHaveLength(1);
   });
 
   it("23. a generated originatorConversationId is readable from the result and from an error", async () => {
@@ -331,5 +348,172 @@ describe("fault matrix", () => {
     const error = await ambiguous(h!.pay.POST("/v1/bill-payments", { body: withoutId }));
     expect(error.originatorConversationId).toMatch(/^[0-9a-f-]{36}$/);
     expect(error.originatorConversationId).not.toBe(generated);
+  });
+
+  it("24. a timeout while the API is still working on the payment: the lookup polls through 404 until it is recorded", async () => {
+    await harness({}, { timeoutMs: 150 });
+    const body = newPayment();
+    h!.sandbox.injectFault("postBillPayment", { hangMs: 60_000 });
+    const error = await ambiguous(h!.pay.POST("/v1/bill-payments", { body }));
+    const lookups = () =>
+      reads("/v1/bill-payments").filter(
+        (r) => r.originatorConversationId === body.originatorConversationId,
+      );
+    const finding = findPaymentOutcome(h!.pay, error.originatorConversationId!, {
+      waitMs: 30_000,
+      intervalMs: 10,
+    });
+    await until(() => lookups().filter((r) => r.status === 404).length >= 2);
+    h!.sandbox.releaseHangs(); // the API finishes the payment after the client gave up
+    const outcome = await finding;
+    expect(outcome.state).toBe("completed");
+    expect(lookups().at(-1)?.status).toBe(200);
+    expect(h!.sandbox.transactions()).toEqual([
+      { operationId: "postBillPayment", originatorConversationId: body.originatorConversationId },
+    ]);
+  });
+
+  it("25. a lookup that finds nothing within waitMs says so, and tells to resend with the same id", async () => {
+    await harness();
+    const id = randomUUID();
+    const outcome = await findPaymentOutcome(h!.pay, id, { waitMs: 200, intervalMs: 10 });
+    expect(outcome).toMatchObject({
+      state: "not-found",
+      message: expect.stringMatching(
+        new RegExp(
+          `^not recorded after 0\\.[0-9] s; resend with the same originatorConversationId \\(${id}\\)`,
+        ),
+      ),
+    });
+    expect(outcome.state === "not-found" && outcome.waitedMs).toBeGreaterThanOrEqual(200);
+    expect(reads("/v1/bill-payments").length).toBeGreaterThanOrEqual(2);
+    expect(JSON.stringify(outcome)).not.toMatch(/safe to try again|new id/i);
+  });
+
+  it.each([
+    ["a reset after it was recorded", { reset: "after" } as const, [-1, 400]],
+    ["a 503 after it was recorded", { status: 503, after: true } as const, [503, 400]],
+  ])(
+    "26. an unsafe resend after %s meets the duplicate refusal: ambiguous and recorded, never a refusal",
+    async (_, fault, statuses) => {
+      await harness({}, { retry: { baseDelayMs: 5, unsafe: true } });
+      const body = newPayment();
+      h!.sandbox.injectFault("postBillPayment", fault);
+      const error = await ambiguous(h!.pay.POST("/v1/bill-payments", { body }));
+      expect(error).toMatchObject({
+        recorded: true,
+        originatorConversationId: body.originatorConversationId,
+        message: expect.stringContaining("refused the resend as a duplicate"),
+      });
+      expect(paymentPosts().map((r) => r.status)).toEqual(statuses);
+      expect(h!.sandbox.transactions()).toHaveLength(1);
+      const outcome = await findPaymentOutcome(h!.pay, body.originatorConversationId, {
+        waitMs: 3000,
+        intervalMs: 10,
+      });
+      expect(outcome.state).toBe("completed");
+    },
+  );
+
+  it("27. the 401 replay of a payment that was recorded meets the duplicate refusal: ambiguous and recorded", async () => {
+    await harness();
+    const body = newPayment();
+    h!.sandbox.injectFault("postBillPayment", { status: 401, after: true });
+    const error = await ambiguous(h!.pay.POST("/v1/bill-payments", { body }));
+    expect(error).toMatchObject({
+      recorded: true,
+      originatorConversationId: body.originatorConversationId,
+    });
+    expect(paymentPosts().map((r) => r.status)).toEqual([401, 400]);
+    expect(h!.sandbox.transactions()).toHaveLength(1);
+  });
+
+  it.each([
+    ["HTML", { raw: "<html><body>OK</body></html>", contentType: "text/html" }],
+    ["text", { raw: "Accepted", contentType: "text/plain" }],
+    ["XML", { raw: "<ok/>", contentType: "application/xml" }],
+    ["an empty body with no content type", { empty: true, contentType: null }],
+    ["JSON null", { raw: "null", contentType: "application/json" }],
+  ] as const)(
+    "28. a 2xx answer of %s: InvalidResponseError on a read, ambiguous with the id on a payment",
+    async (_, fault) => {
+      await harness();
+      h!.sandbox.injectFault("findBillServices", fault);
+      await expect(h!.pay.GET("/v1/bill-services")).rejects.toMatchObject({
+        name: "InvalidResponseError",
+        status: 200,
+      });
+      const body = newPayment();
+      h!.sandbox.injectFault("postBillPayment", { ...fault, after: true });
+      const error = await ambiguous(h!.pay.POST("/v1/bill-payments", { body }));
+      expect(error).toMatchObject({
+        originatorConversationId: body.originatorConversationId,
+        cause: { name: "InvalidResponseError" },
+      });
+      expect(paymentPosts()).toHaveLength(1);
+    },
+  );
+
+  it("29. an answer over maxResponseBytes: cut off, InvalidResponseError on a read, ambiguous on a payment", async () => {
+    await harness({}, { maxResponseBytes: 64 * 1024 });
+    h!.sandbox.injectFault("findBillServices", { oversized: 50 * 1024 * 1024 });
+    await expect(h!.pay.GET("/v1/bill-services")).rejects.toMatchObject({
+      name: "InvalidResponseError",
+      message: expect.stringContaining("over maxResponseBytes (65536)"),
+    });
+    // A call can raise or lower its own limit.
+    await unwrap(h!.pay.GET("/v1/bill-services", { maxResponseBytes: 1024 * 1024 }));
+    h!.sandbox.injectFault("findBillServices", { oversized: 16 * 1024 });
+    await expect(h!.pay.GET("/v1/bill-services", { maxResponseBytes: 1024 })).rejects.toMatchObject(
+      { name: "InvalidResponseError" },
+    );
+    const body = newPayment();
+    h!.sandbox.injectFault("postBillPayment", { oversized: 50 * 1024 * 1024, after: true });
+    const error = await ambiguous(h!.pay.POST("/v1/bill-payments", { body }));
+    expect(error.cause).toMatchObject({ name: "InvalidResponseError" });
+    expect(h!.sandbox.transactions()).toHaveLength(1);
+  });
+
+  it("30. an abort while the token is being fetched ends that call only; the shared token request goes on", async () => {
+    await harness();
+    h!.sandbox.injectFault("requestToken", { hangMs: 60_000 });
+    const controller = new AbortController();
+    const aborted = h!.pay.GET("/v1/bill-services", { signal: controller.signal });
+    const patient = h!.pay.GET("/v1/bill-services");
+    await until(() => h!.sandbox.requests.some((r) => r.path === "/connect/token"));
+    controller.abort(new Error("the user left"));
+    await expect(aborted).rejects.toThrow("the user left");
+    expect(reads("/v1/bill-services")).toHaveLength(0);
+    h!.sandbox.releaseHangs();
+    expect((await patient).response.status).toBe(200);
+    expect(h!.sandbox.requests.filter((r) => r.path === "/connect/token")).toHaveLength(1);
+  });
+
+  it("31. an abort during a backoff wait: a read rejects with the abort; a payment that may have landed is ambiguous", async () => {
+    await harness({}, { retry: { baseDelayMs: 60_000, maxDelayMs: 60_000 } });
+    h!.sandbox.injectFault("findBillServices", { status: 503 });
+    const controller = new AbortController();
+    const read = h!.pay.GET("/v1/bill-services", { signal: controller.signal });
+    await until(() => reads("/v1/bill-services").length === 1);
+    controller.abort(new Error("stop reading"));
+    await expect(read).rejects.toThrow("stop reading");
+    expect(reads("/v1/bill-services")).toHaveLength(1);
+
+    const body = newPayment();
+    h!.sandbox.injectFault("postBillPayment", { status: 503, after: true });
+    const paying = new AbortController();
+    const payment = h!.pay.POST("/v1/bill-payments", {
+      body,
+      signal: paying.signal,
+      retry: { unsafe: true, baseDelayMs: 60_000, maxDelayMs: 60_000 },
+    });
+    await until(() => paymentPosts().length === 1 && paymentPosts()[0]!.status === 503);
+    paying.abort(new Error("stop paying"));
+    const error = await ambiguous(payment);
+    expect(error).toMatchObject({
+      originatorConversationId: body.originatorConversationId,
+      cause: { message: "stop paying" },
+    });
+    expect(paymentPosts()).toHaveLength(1);
   });
 });
