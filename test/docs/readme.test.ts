@@ -40,3 +40,33 @@ describe("the README's sandbox sample", () => {
     expect(rest.join("\n")).toContain("GET /v1/bill-services 503");
   }, 30_000);
 });
+
+describe("the README's same-id recovery sample", () => {
+  it("pays each bill once, whatever the fault, and settles a second send of it by lookup", async () => {
+    const { execFile } = await import("node:child_process");
+    const { promisify } = await import("node:util");
+    const root = new URL("../..", import.meta.url);
+    const { stdout } = await promisify(execFile)(
+      "node_modules/.bin/tsx",
+      ["test/docs/run-recovery-sample.ts"],
+      { cwd: root },
+    );
+    const results = stdout
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(results.map((r) => [r.name, r.payments])).toEqual([
+      ["no fault", 1],
+      ["5xx after the payment was recorded", 1],
+      ["connection reset after it was recorded", 1],
+      ["5xx before it was recorded", 1],
+      ["an empty answer after it was recorded", 1],
+    ]);
+    for (const { name, answer, again } of results) {
+      // A lost answer is settled by lookup (paid), or by the resend with the same id (accepted).
+      expect(answer, String(name)).toMatch(/^(paid, receipt SBX|accepted as )/);
+      // Sending the same payment again meets the duplicate refusal and finds it paid.
+      expect(again, String(name)).toMatch(/^paid, receipt SBX/);
+    }
+  }, 60_000);
+});
