@@ -1,6 +1,7 @@
 /**
  * Paying a bill from a Node script: validate the account, pay what is due, and settle any doubt
- * about the outcome by looking the payment up rather than paying again.
+ * about the outcome by the same-id rule: look the payment up, and send it again only with the same
+ * originatorConversationId, which the API refuses as a duplicate if the first send landed.
  *
  *   ALMARA_BASE_URL=… ALMARA_CLIENT_ID=… ALMARA_CLIENT_SECRET=… \
  *     npx tsx examples/pay-bill.ts <serviceId> <accountNumber> <msisdn> [callBackUrl]
@@ -13,7 +14,7 @@ import {
   findPaymentOutcome,
   isAmbiguousOutcomeError,
   isApiError,
-  originatorConversationIdOf,
+  isDuplicateIdError,
   unwrap,
 } from "almara-pay";
 
@@ -49,45 +50,47 @@ async function main(): Promise<number> {
   console.log(`Account ${accountNumber}: ${account.accountCustomerName}, KES ${amount} due`);
   if (amount <= 0) return 0;
 
-  // 2. Payment (transactionType 2). The SDK names it with an originatorConversationId and never
-  //    sends it twice; a lost answer becomes AmbiguousOutcomeError, settled by a lookup below.
-  try {
-    const result = await pay.POST("/v1/bill-payments", {
-      body: {
-        transactionType: 2,
-        ServiceId: serviceId!,
-        accountNumber: accountNumber!,
-        amount,
-        msisdn: msisdn!,
-        transactionDesc: "Bill payment",
-        customerNames: account.accountCustomerName ?? "CUSTOMER",
-        countryCode: "KE",
-        currencyCode: "KES",
-        ...(callBackUrl ? { callBackUrl } : {}),
-      },
-    });
-    const { message } = await unwrap(result);
-    const id = originatorConversationIdOf(result)!;
-    console.log(`Payment accepted: ${message.remarks} (${id})`);
-
-    // 3. The callback tells the result; without one, ask.
-    const outcome = await findPaymentOutcome(pay, id, { waitMs: 30_000 });
-    console.log(`Outcome: ${outcome.state}`);
-    return outcome.state === "completed" ? 0 : 1;
-  } catch (error) {
-    if (isAmbiguousOutcomeError(error)) {
-      const outcome = await findPaymentOutcome(pay, error.originatorConversationId!, {
-        waitMs: 60_000,
-      });
-      console.error(`The answer was lost; the payment is ${outcome.state}. Do not pay again.`);
-      return 1;
+  // 2. Payment (transactionType 2), under an id chosen once for this payment (keep it with your
+  //    order): every send of it carries the same id, so the API pays it at most once.
+  const id = globalThis.crypto.randomUUID();
+  const body = {
+    transactionType: 2,
+    originatorConversationId: id,
+    ServiceId: serviceId!,
+    accountNumber: accountNumber!,
+    amount,
+    msisdn: msisdn!,
+    transactionDesc: "Bill payment",
+    customerNames: account.accountCustomerName ?? "CUSTOMER",
+    countryCode: "KE",
+    currencyCode: "KES",
+    ...(callBackUrl ? { callBackUrl } : {}),
+  } as const;
+  for (let send = 1; send <= 3; send++) {
+    try {
+      const { message } = await unwrap(pay.POST("/v1/bill-payments", { body }));
+      console.log(`Payment accepted: ${message.remarks} (${id})`);
+      break;
+    } catch (error) {
+      if (isAmbiguousOutcomeError(error) || isDuplicateIdError(error)) {
+        // The answer was lost (or the id is taken): ask; if it is not recorded, send it again.
+        const outcome = await findPaymentOutcome(pay, id, { waitMs: 60_000 });
+        if (outcome.state !== "not-found") break;
+        console.error(`${outcome.message}: sending it again`);
+        continue;
+      }
+      if (isApiError(error)) {
+        console.error(`Refused, nothing was paid: ${error.message}`);
+        return 1;
+      }
+      throw error; // AuthenticationError or NetworkError: nothing was paid
     }
-    if (isApiError(error)) {
-      console.error(`Refused, nothing was paid: ${error.message}`);
-      return 1;
-    }
-    throw error; // AuthenticationError or NetworkError: nothing was paid
   }
+
+  // 3. The callback tells the result; without one, ask.
+  const outcome = await findPaymentOutcome(pay, id, { waitMs: 30_000 });
+  console.log(`Outcome: ${outcome.state}`);
+  return outcome.state === "completed" ? 0 : 1;
 }
 
 process.exitCode = await main();

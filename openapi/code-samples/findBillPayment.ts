@@ -21,5 +21,8 @@ if (data)
     `${data.transactionStatusDescription}: KES ${data.amount}`,
   );
 else if (response.status === 404)
-  console.log("never recorded: nothing was paid");
+  // Not recorded (yet): if its answer was lost, resend it with the same id.
+  console.log(
+    "not recorded: resend with the same originatorConversationId",
+  );
 else console.log(`lookup failed with ${response.status}: try again`);
