@@ -97,11 +97,11 @@ const prototype = Object.create(Response.prototype, {
 
 export function bufferedResponse(bytes: Uint8Array, init: ResponseInit, known?: Decoded): Response {
   const response = new Response(null, init) as Buffered;
-  // The body is whole now: say how long it is (openapi-fetch then takes the parse made above).
-  if (!response.headers.has("content-length")) {
-    response.headers.delete("transfer-encoding");
-    response.headers.set("content-length", String(bytes.byteLength));
-  }
+  // The body is whole now: say how long it really is, whatever the server declared (openapi-fetch
+  // reads a declared 0 as "no body", and then takes the parse made above for the rest).
+  response.headers.delete("transfer-encoding");
+  response.headers.delete("content-encoding");
+  response.headers.set("content-length", String(bytes.byteLength));
   Object.setPrototypeOf(response, prototype);
   response[STATE] = {
     bytes,

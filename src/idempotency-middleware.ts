@@ -22,7 +22,18 @@ export function createIdempotencyMiddleware(): Middleware {
         }
       }
       let next = request;
-      if (isRecord(body) && meta.idField && body[meta.idField] === undefined) {
+      // The API binds names without regard to case: an id sent as `OriginatorConversationId` is
+      // the caller's id, never a reason to add a second one.
+      if (isRecord(body) && meta.idField && fieldKeys(body, meta.idField).length > 1) {
+        const record = body;
+        const values = new Set(fieldKeys(record, meta.idField).map((key) => record[key]));
+        if (values.size > 1) {
+          throw new TypeError(
+            `almara-pay: the body carries ${meta.idField} more than once, in different casings and with different values; send it once`,
+          );
+        }
+      }
+      if (isRecord(body) && meta.idField && fieldKeys(body, meta.idField).length === 0) {
         body = { ...body, [meta.idField]: globalThis.crypto.randomUUID() };
         next = new Request(request.url, {
           method: request.method,
@@ -38,6 +49,12 @@ export function createIdempotencyMiddleware(): Middleware {
       return next === request ? undefined : next;
     },
   };
+}
+
+/** The keys of `body` that name `field`, in any casing. */
+export function fieldKeys(body: Record<string, unknown>, field: string): string[] {
+  const wanted = field.toLowerCase();
+  return Object.keys(body).filter((key) => key.toLowerCase() === wanted);
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

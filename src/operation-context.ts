@@ -38,10 +38,21 @@ export function describeOperation(
 ): OperationContext | undefined {
   const meta = operationMeta[`${method} ${schemaPath}`];
   if (!meta) return undefined;
-  const fields = (body ?? {}) as Record<string, unknown>;
+  const fields = (typeof body === "object" && body !== null ? body : {}) as Record<string, unknown>;
+  // The API binds names without regard to case (and numbers sent as text): so does this.
+  const field = (name: string) => {
+    const wanted = name.toLowerCase();
+    for (const key of Object.keys(fields)) if (key.toLowerCase() === wanted) return fields[key];
+    return undefined;
+  };
   const when = meta.moneyMovingWhen;
-  const moneyMoving = when !== undefined && Object.entries(when).every(([k, v]) => fields[k] === v);
-  const id = fields[meta.idField ?? "originatorConversationId"];
+  const moneyMoving =
+    when !== undefined &&
+    Object.entries(when).every(([k, v]) => {
+      const value = field(k);
+      return value === v || (typeof v === "number" && value === String(v));
+    });
+  const id = field(meta.idField ?? "originatorConversationId");
   return {
     operationId: meta.operationId,
     moneyMoving,

@@ -16,7 +16,7 @@ import {
 import type { Log } from "./logger.js";
 import { operationContextOf, setOperationContext } from "./operation-context.js";
 import { copyRequestOptions, describeRequest, requestOption } from "./request-info.js";
-import type { FetchLike } from "./transport.js";
+import { checkCallLimits, type FetchLike } from "./transport.js";
 
 /** How calls are retried. Every field is optional; unset fields keep the defaults. */
 export interface RetryOptions {
@@ -137,6 +137,7 @@ export interface RetryingFetchOptions {
 export function createRetryingFetch(inner: FetchLike, options: RetryingFetchOptions): FetchLike {
   return async (input, init) => {
     const request = input instanceof Request ? input : new Request(input, init);
+    checkCallLimits(request); // a bad per-call option is a usage error, thrown before any send
     const perCall = requestOption<RetryOptions | false>(request, "retry");
     const policy = perCall === undefined ? options.policy : resolveRetry(perCall, options.policy);
     const context = operationContextOf(request);
@@ -209,11 +210,19 @@ export function createRetryingFetch(inner: FetchLike, options: RetryingFetchOpti
         }
         continue;
       }
-      if (context?.moneyMoving && isAmbiguous(outcome)) throw ambiguous(outcome);
+      // After a send that may have landed, only a success settles a payment: anything else
+      // (a 4xx, a refused connection) says nothing of the earlier send.
+      if (context?.moneyMoving && (isAmbiguous(outcome) || (sentBefore && !succeeded(outcome)))) {
+        throw ambiguous(outcome);
+      }
       if ("error" in outcome) throw outcome.error;
       return outcome.response;
     }
   };
+}
+
+function succeeded(outcome: Outcome): boolean {
+  return "response" in outcome && outcome.response.ok;
 }
 
 /** True unless the outcome proves the request never reached the server. */

@@ -31,7 +31,15 @@ const utf8 = new TextDecoder();
 /** Statuses whose Response must have no body. */
 const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);
 
-/** Checks a per-call limit where the call is made (the client's own were checked at construction). */
+/**
+ * Checks a call's own `timeoutMs` and `maxResponseBytes` (the client's were checked at
+ * construction), throwing a `RangeError` that names the bad one.
+ */
+export function checkCallLimits(request: Request): void {
+  perCall(request, "timeoutMs");
+  perCall(request, "maxResponseBytes");
+}
+
 function perCall(request: Request, key: "timeoutMs" | "maxResponseBytes"): number | undefined {
   const value = requestOption<unknown>(request, key);
   if (value === undefined) return undefined;
@@ -84,7 +92,7 @@ export function createTransport(options: TransportOptions): FetchLike {
         headers: answer.headers,
       };
       const response = NULL_BODY_STATUSES.has(answer.status)
-        ? new Response(null, init)
+        ? emptyResponse(init)
         : bufferedResponse(bytes, init, decoded);
       tagResponse(response, request);
       return response;
@@ -98,6 +106,14 @@ export function createTransport(options: TransportOptions): FetchLike {
       request.signal.removeEventListener("abort", onCallerAbort);
     }
   };
+}
+
+/** A bodiless answer whose headers say so (a declared length would make a reader expect a body). */
+function emptyResponse(init: { status: number; statusText: string; headers: Headers }): Response {
+  const headers = new Headers(init.headers);
+  headers.set("content-length", "0");
+  headers.delete("transfer-encoding");
+  return new Response(null, { ...init, headers });
 }
 
 /**
@@ -122,10 +138,9 @@ async function readBody(
   };
   const declared = Number(answer.headers.get("content-length") ?? NaN);
   if (declared > limit) throw tooLong(String(declared));
-  // A declared length is all the connection delivers: the one-call read is safe and fastest.
-  if (Number.isInteger(declared) || !answer.body) {
-    return new Uint8Array(await Promise.race([answer.arrayBuffer(), stopped]));
-  }
+  // Counted as it streams, whatever the headers say: a declared length can lie, and a compressed
+  // answer inflates past it.
+  if (!answer.body) return new Uint8Array(0);
   const reader = answer.body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
@@ -164,11 +179,13 @@ function checkJsonBody(
   path: string,
   expectJson: boolean | undefined,
 ): Decoded | undefined {
-  if (answer.status < 200 || answer.status > 299 || NULL_BODY_STATUSES.has(answer.status)) {
-    return undefined;
+  if (answer.status < 200 || answer.status > 299) return undefined;
+  if (expectJson === false) return undefined;
+  if (NULL_BODY_STATUSES.has(answer.status)) {
+    if (!expectJson) return undefined;
+    throw new InvalidResponseError(method, path, answer.status, "no body where JSON was expected");
   }
   const type = answer.headers.get("content-type") ?? "";
-  if (expectJson === false) return undefined;
   if (expectJson === undefined && !type.toLowerCase().includes("json")) return undefined;
   const fail = (problem: string, cause?: unknown) =>
     new InvalidResponseError(

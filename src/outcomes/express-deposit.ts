@@ -49,7 +49,7 @@ export function findExpressDepositOutcome(
 }
 
 function classify(record: ExpressDepositRecord): ExpressDepositOutcome {
-  const code = record.resultCode?.trim();
+  const code = String(record.resultCode ?? "").trim();
   if (code) return { state: code === "0" ? "completed" : "failed", record };
   return { state: "pending", record };
 }

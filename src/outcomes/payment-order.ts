@@ -68,7 +68,9 @@ export function classifyLine(line: PaymentOrderLineRecord): PaymentOrderLineOutc
     const result = describeResultCode(resultCode);
     return { state: result.action === "none" ? "paid" : "failed", line, result };
   }
-  if (transactionStatusDescription.toLowerCase() === "rejected") return { state: "rejected", line };
+  if (String(transactionStatusDescription ?? "").toLowerCase() === "rejected") {
+    return { state: "rejected", line };
+  }
   return { state: "pending", line };
 }
 

@@ -5,7 +5,7 @@
  */
 import type { Client } from "openapi-fetch";
 import type { AlmaraPayPaths } from "../client.js";
-import { ApiError } from "../errors/index.js";
+import { ApiError, InvalidResponseError } from "../errors/index.js";
 import { requestInfoOf } from "../request-info.js";
 
 /** The SDK's client, as the lookups take it. */
@@ -71,6 +71,25 @@ function checkOptions(
   return { waitMs, intervalMs };
 }
 
+/** The record's outcome; a record not shaped as documented is an `InvalidResponseError`. */
+function classifyRecord<T, O>(classify: (record: T) => O, data: T, response: Response): O {
+  const { method, path } = requestInfoOf(response);
+  const invalid = (cause?: unknown) =>
+    new InvalidResponseError(
+      method,
+      path,
+      response.status,
+      "a record that is not shaped as documented",
+      cause === undefined ? {} : { cause },
+    );
+  if (typeof data !== "object" || data === null || Array.isArray(data)) throw invalid();
+  try {
+    return classify(data);
+  } catch (error) {
+    throw invalid(error);
+  }
+}
+
 /**
  * Looks a transaction up until `classify` says it is no longer pending, or `waitMs` has passed:
  * a 404 then is "not-found", any other error answer an `ApiError`.
@@ -108,7 +127,7 @@ export async function pollOutcome<T, O extends { state: string }>(
           originatorConversationId,
         });
       }
-      outcome = classify(data);
+      outcome = classifyRecord(classify, data, response);
       if (outcome.state !== "pending") return outcome;
     }
     const left = started + waitMs - Date.now();

@@ -211,11 +211,14 @@ describe("package checks", () => {
 /**
  * Size budget of the core entry, minified and gzipped, over openapi-fetch's own size measured in
  * the same run. A client alone (typed errors, token provider with a cross-process lock, retries,
- * idempotency, timeouts, buffered answers) adds about 7 kB; every export adds about 10.6 kB (the
- * whole API), the difference being mostly the callback schemas and outcome helpers, which grow
- * with the API the spec covers. The budgets leave some room, so growth beyond it is a decision, not an accident.
+ * idempotency, timeouts, buffered answers) added about 7 kB; the money-safety pass (duplicate
+ * refusals of resends, `DuplicateIdError`, bounded reads, the JSON check of every 2xx, abortable
+ * token waits and backoff, literal error kinds) brought it to about 8.3 kB. Every export adds about
+ * 12.3 kB (the whole API), the difference being mostly the callback schemas and the four outcome
+ * lookups, which grow with the API the spec covers. The budgets leave some room, so growth beyond
+ * it is a decision, not an accident.
  */
-const BUDGET = { everyExport: 11.5 * 1024, clientOnly: 7.5 * 1024 };
+const BUDGET = { everyExport: 12.75 * 1024, clientOnly: 8.75 * 1024 };
 
 describe("the core entry (dist/index.js)", () => {
   it("bundles for a neutral platform: no node: built-ins, no Node-only globals", async () => {

@@ -256,4 +256,68 @@ describe("the money matrix: every money-moving operation × every fault, settled
     expect(tally.paths["AmbiguousOutcomeError (recorded)"]).toBeGreaterThan(0);
     expect([tally.duplicatePayments, tally.untypedErrors]).toEqual([0, 0]);
   }, 120_000);
+
+  it("from the minified bundle: names and guards hold though every class is renamed, and reads retry", async () => {
+    const { sdk, code } = await importMinifiedSdk();
+    expect(code).not.toMatch(/class AmbiguousOutcomeError\b/); // the bundle really renamed them
+    const samples: [string, unknown, (value: unknown) => boolean][] = [
+      [
+        "ApiError",
+        new sdk.ApiError({ status: 500, method: "GET", path: "/x", body: {} }),
+        sdk.isApiError,
+      ],
+      [
+        "DuplicateIdError",
+        new sdk.DuplicateIdError({ status: 400, method: "POST", path: "/x", body: {} }),
+        sdk.isDuplicateIdError,
+      ],
+      ["AuthenticationError", new sdk.AuthenticationError("no"), sdk.isAuthenticationError],
+      ["NetworkError", new sdk.NetworkError("GET", "/x"), sdk.isNetworkError],
+      ["TimeoutError", new sdk.TimeoutError("GET", "/x", 1), sdk.isTimeoutError],
+      [
+        "InvalidResponseError",
+        new sdk.InvalidResponseError("GET", "/x", 200, "x"),
+        sdk.isInvalidResponseError,
+      ],
+      [
+        "AmbiguousOutcomeError",
+        new sdk.AmbiguousOutcomeError({
+          method: "POST",
+          path: "/x",
+          originatorConversationId: "i",
+          why: "w",
+        }),
+        sdk.isAmbiguousOutcomeError,
+      ],
+      ["CallbackError", new sdk.CallbackError("bill payment", "$", "x"), sdk.isCallbackError],
+    ];
+    for (const [kind, error, guard] of samples) {
+      expect((error as Error).name).toBe(kind);
+      expect((error as Error).constructor.name).not.toBe(kind);
+      expect(guard(error)).toBe(true);
+      // Guards of another copy of the SDK (the sources) agree with the bundle's.
+      const sourceGuard = (sources as unknown as Record<string, (v: unknown) => boolean>)[
+        `is${kind}`
+      ]!;
+      expect(sourceGuard(error)).toBe(true);
+      expect(sources.isAlmaraPayError(error)).toBe(true);
+      for (const [other, , otherGuard] of samples)
+        if (other !== kind) expect(otherGuard(error)).toBe(false);
+    }
+    const sandbox = await startSandbox({ onError: () => undefined });
+    try {
+      const pay = sdk.createAlmaraPay({
+        baseUrl: sandbox.url,
+        ...sandbox.credentials,
+        retry: retryModes.default,
+      });
+      sandbox.injectFault("findBillServices", { reset: "before" });
+      expect((await pay.GET("/v1/bill-services")).response.status).toBe(200);
+      expect(
+        sandbox.requests.filter((r) => r.path === "/v1/bill-services").map((r) => r.status),
+      ).toEqual([-1, 200]);
+    } finally {
+      await sandbox.close();
+    }
+  });
 });
