@@ -96,7 +96,8 @@ export interface paths {
      *     - **2 — pay** the bill. This moves money. The request is accepted (200) and completes
      *       asynchronously: the result is POSTed to `callBackUrl` and can be looked up with
      *       `GET /v1/bill-payments`. Reusing an `originatorConversationId` is rejected as a duplicate,
-     *       so after a timeout or a 5xx look the payment up by that id rather than resending it.
+     *       so after a timeout or a 5xx look the payment up by that id; while it is not recorded, resend
+     *       it with the same id (never a new one), which the API pays at most once.
      *
      *     Choices where public sources disagree: the biller is `ServiceId` (a GUID, as the current
      *     documentation's sample sends it; the legacy `serviceCode` is still accepted); the callback URL is
@@ -754,7 +755,8 @@ export interface components {
     };
     /**
      * @description Your unique id for one transaction (at most 100 characters). Sending it again is rejected as a
-     *     duplicate, which is what makes a payment safe to look up after an ambiguous failure.
+     *     duplicate, which is what makes a payment safe to look up, and to resend with the same id, after
+     *     an ambiguous failure.
      * @example f3b3c682-bf08-4c4c-a65a-4ad998019d9e
      */
     OriginatorConversationId: string;
