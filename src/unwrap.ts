@@ -20,22 +20,32 @@ export async function unwrap<R extends FetchResult>(
   result: R | Promise<R>,
 ): Promise<Exclude<R["data"], undefined>> {
   const { data, error, response } = await result;
-  if (error !== undefined || !response.ok) {
-    const { method, path, originatorConversationId } = requestInfoOf(response);
-    const init = {
-      originatorConversationId,
-      status: response.status,
-      statusText: response.statusText,
-      method,
-      path,
-      body: error,
-      headers: response.headers,
-    };
-    throw response.status === 400 && isDuplicateIdBody(error)
-      ? new DuplicateIdError(init)
-      : new ApiError(init);
-  }
+  if (error !== undefined || !response.ok) throw apiErrorOf(error, response);
   return data as Exclude<R["data"], undefined>;
+}
+
+/**
+ * The error for an HTTP error answer: `DuplicateIdError` for the API's refusal of a reused id,
+ * else `ApiError`. `originatorConversationId` stands in when the request carried none (a lookup).
+ */
+export function apiErrorOf(
+  body: unknown,
+  response: Response,
+  originatorConversationId?: string,
+): ApiError | DuplicateIdError {
+  const info = requestInfoOf(response);
+  const init = {
+    originatorConversationId: info.originatorConversationId ?? originatorConversationId,
+    status: response.status,
+    statusText: response.statusText,
+    method: info.method,
+    path: info.path,
+    body,
+    headers: response.headers,
+  };
+  return response.status === 400 && isDuplicateIdBody(body)
+    ? new DuplicateIdError(init)
+    : new ApiError(init);
 }
 
 /**

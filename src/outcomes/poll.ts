@@ -5,8 +5,9 @@
  */
 import type { Client } from "openapi-fetch";
 import type { AlmaraPayPaths } from "../client.js";
-import { ApiError, InvalidResponseError } from "../errors/index.js";
+import { InvalidResponseError } from "../errors/index.js";
 import { requestInfoOf } from "../request-info.js";
+import { apiErrorOf } from "../unwrap.js";
 
 /** The SDK's client, as the lookups take it. */
 export type LookupClient = Client<AlmaraPayPaths, "application/json">;
@@ -115,19 +116,10 @@ export async function pollOutcome<T, O extends { state: string }>(
     const { data, error, response } = await lookUp(signal);
     let outcome: O | undefined;
     if (response.status !== 404) {
-      if (error !== undefined || !response.ok || data === undefined) {
-        const { method, path } = requestInfoOf(response);
-        throw new ApiError({
-          status: response.status,
-          statusText: response.statusText,
-          method,
-          path,
-          body: error,
-          headers: response.headers,
-          originatorConversationId,
-        });
+      if (error !== undefined || !response.ok) {
+        throw apiErrorOf(error, response, originatorConversationId);
       }
-      outcome = classifyRecord(classify, data, response);
+      outcome = classifyRecord(classify, data as T, response);
       if (outcome.state !== "pending") return outcome;
     }
     const left = started + waitMs - Date.now();
