@@ -58,6 +58,7 @@ export function createAlmaraPay(options: AlmaraPayOptions): AlmaraPayClient {
     {
       policy: resolved.retry,
       log: createLog(resolved.logger),
+      basePath: new URL(resolved.baseUrl).pathname.replace(/\/+$/, ""),
     },
   );
   const tokenProvider = createTokenProvider({
@@ -76,6 +77,17 @@ export function createAlmaraPay(options: AlmaraPayOptions): AlmaraPayClient {
   });
   // Order matters: the id is added before the auth middleware keeps the body for a 401 replay.
   client.use(
+    {
+      onRequest({ options }) {
+        // A per-call fetch would bypass the timeouts, the retries and every money-safety rule.
+        if (options.fetch !== transport) {
+          throw new TypeError(
+            "almara-pay: a call cannot pass its own fetch (it would bypass timeouts, retries and money safety); pass fetch to createAlmaraPay",
+          );
+        }
+        return undefined;
+      },
+    },
     createIdempotencyMiddleware(),
     createAuthMiddleware({
       tokenProvider,

@@ -24,12 +24,18 @@ export function createIdempotencyMiddleware(): Middleware {
       let next = request;
       // The API binds names without regard to case: an id sent as `OriginatorConversationId` is
       // the caller's id, never a reason to add a second one.
-      if (isRecord(body) && meta.idField && fieldKeys(body, meta.idField).length > 1) {
+      if (isRecord(body) && meta.idField) {
         const record = body;
-        const values = new Set(fieldKeys(record, meta.idField).map((key) => record[key]));
-        if (values.size > 1) {
+        const given = fieldKeys(record, meta.idField).map((key) => record[key]);
+        if (new Set(given).size > 1) {
           throw new TypeError(
             `almara-pay: the body carries ${meta.idField} more than once, in different casings and with different values; send it once`,
+          );
+        }
+        // An id is how a transaction is found again: one that is not a string could not be.
+        if (given.length > 0 && (typeof given[0] !== "string" || given[0].trim() === "")) {
+          throw new TypeError(
+            `almara-pay: body.${meta.idField} must be a non-empty string (or left out, and the SDK makes one)`,
           );
         }
       }
@@ -45,7 +51,7 @@ export function createIdempotencyMiddleware(): Middleware {
         copyRequestOptions(request, next);
       }
       const context = describeOperation(request.method, schemaPath, body, options.parseAs);
-      if (context) setOperationContext(next, context);
+      if (context) setOperationContext(next, { ...context, first: request });
       return next === request ? undefined : next;
     },
   };

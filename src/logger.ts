@@ -19,10 +19,16 @@ export type LogLevel = keyof Logger;
 export function createLog(logger: Logger | undefined) {
   return (level: LogLevel, message: string, fields?: Record<string, unknown>): void => {
     const write = logger?.[level];
-    if (!write) return;
+    if (typeof write !== "function") return;
     const scrubbed = redactText(`almara-pay: ${message}`);
-    if (fields === undefined) write.call(logger, scrubbed);
-    else write.call(logger, scrubbed, redactValue(fields));
+    // A logger that throws must not turn a call's outcome into its own error (a payment that
+    // landed would then look like a failure): its errors are dropped.
+    try {
+      if (fields === undefined) write.call(logger, scrubbed);
+      else write.call(logger, scrubbed, redactValue(fields));
+    } catch {
+      // dropped on purpose
+    }
   };
 }
 

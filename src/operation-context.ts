@@ -4,6 +4,7 @@
  * whether this send repeats an earlier one of the same call.
  */
 import { operationMeta } from "./generated/operations.js";
+import { pathOf } from "./path-of.js";
 
 export interface OperationContext {
   operationId: string;
@@ -17,6 +18,13 @@ export interface OperationContext {
   expectJson: boolean;
   /** This send repeats one the SDK already made for the same call (the 401 replay). */
   resend?: boolean;
+  /**
+   * The Request openapi-fetch first built for the call, whose signal follows the caller's. Held
+   * here because a Request built from another follows the other's signal only while that Request
+   * lives (its abort controller goes with it): once openapi-fetch lets go of its first Request, a
+   * caller's abort would no longer reach the one the SDK sends.
+   */
+  first?: Request;
 }
 
 const contexts = new WeakMap<Request, OperationContext>();
@@ -39,24 +47,54 @@ export function describeOperation(
   const meta = operationMeta[`${method} ${schemaPath}`];
   if (!meta) return undefined;
   const fields = (typeof body === "object" && body !== null ? body : {}) as Record<string, unknown>;
-  // The API binds names without regard to case (and numbers sent as text): so does this.
-  const field = (name: string) => {
+  // The API binds names without regard to case, and numbers sent as text: so does this, and a
+  // field given in several casings counts as a payment if any of them says so.
+  const values = (name: string) => {
     const wanted = name.toLowerCase();
-    for (const key of Object.keys(fields)) if (key.toLowerCase() === wanted) return fields[key];
-    return undefined;
+    return Object.keys(fields)
+      .filter((key) => key.toLowerCase() === wanted)
+      .map((key) => fields[key]);
   };
   const when = meta.moneyMovingWhen;
   const moneyMoving =
     when !== undefined &&
-    Object.entries(when).every(([k, v]) => {
-      const value = field(k);
-      return value === v || (typeof v === "number" && value === String(v));
-    });
-  const id = field(meta.idField ?? "originatorConversationId");
+    Object.entries(when).every(([k, v]) =>
+      values(k).some(
+        (value) =>
+          value === v ||
+          (typeof v === "number" &&
+            typeof value === "string" &&
+            value.trim() !== "" &&
+            Number(value) === v),
+      ),
+    );
+  const id = values(meta.idField ?? "originatorConversationId")[0];
   return {
     operationId: meta.operationId,
     moneyMoving,
     expectJson: !meta.textAnswer && (parseAs === "json" || moneyMoving),
     ...(typeof id === "string" ? { originatorConversationId: id } : {}),
   };
+}
+
+/**
+ * The context of a request that carries none (a middleware of the caller's replaced the Request
+ * the SDK tagged): read again from its method, its path under `basePath` and its JSON body.
+ */
+export function deriveOperation(
+  request: Request,
+  basePath: string,
+  body: ArrayBuffer | undefined,
+): OperationContext | undefined {
+  const path = pathOf(request.url);
+  if (!path.startsWith(basePath)) return undefined;
+  let parsed: unknown;
+  if (body !== undefined) {
+    try {
+      parsed = JSON.parse(new TextDecoder().decode(body));
+    } catch {
+      parsed = undefined;
+    }
+  }
+  return describeOperation(request.method, path.slice(basePath.length) || "/", parsed);
 }

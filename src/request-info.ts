@@ -3,6 +3,9 @@
  * carries its method, so `unwrap()` looks them up here to name method and path in its error.
  */
 import { operationContextOf } from "./operation-context.js";
+import { pathOf } from "./path-of.js";
+
+export { pathOf };
 
 export interface RequestInfo {
   method: string;
@@ -12,7 +15,12 @@ export interface RequestInfo {
   originatorConversationId?: string;
 }
 
-const infos = new WeakMap<Response, RequestInfo>();
+/**
+ * Kept on the Response under a `Symbol.for` key rather than in this module's own map, so that
+ * another copy of the SDK (a second bundle) reads it too.
+ */
+const INFO = Symbol.for("almara-pay.request-info");
+type Tagged = Response & { [INFO]?: RequestInfo };
 
 export function describeRequest(request: Request): RequestInfo {
   const id = operationContextOf(request)?.originatorConversationId;
@@ -23,21 +31,13 @@ export function describeRequest(request: Request): RequestInfo {
   };
 }
 
-/** The path of an absolute URL as a Request serialises it (no URL parse: this runs per call). */
-export function pathOf(url: string): string {
-  const afterScheme = url.indexOf("//");
-  const start = afterScheme >= 0 ? url.indexOf("/", afterScheme + 2) : 0;
-  if (start < 0) return "/";
-  const end = url.search(/[?#]/);
-  return url.slice(start, end > start ? end : undefined);
-}
-
 export function tagResponse(response: Response, request: Request): void {
-  if (!infos.has(response)) infos.set(response, describeRequest(request));
+  if ((response as Tagged)[INFO]) return;
+  Object.defineProperty(response, INFO, { value: describeRequest(request) });
 }
 
 export function requestInfoOf(response: Response): RequestInfo {
-  return infos.get(response) ?? { method: "HTTP", path: pathOf(response.url) };
+  return (response as Tagged)[INFO] ?? { method: "HTTP", path: pathOf(response.url) };
 }
 
 /** Reads a per-request option that openapi-fetch copied onto the Request from the call's init. */

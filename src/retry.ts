@@ -14,7 +14,7 @@ import {
   isTimeoutError,
 } from "./errors/index.js";
 import type { Log } from "./logger.js";
-import { operationContextOf, setOperationContext } from "./operation-context.js";
+import { deriveOperation, operationContextOf, setOperationContext } from "./operation-context.js";
 import { copyRequestOptions, describeRequest, requestOption } from "./request-info.js";
 import { checkCallLimits, type FetchLike } from "./transport.js";
 
@@ -75,8 +75,13 @@ export function resolveRetry(
       `almara-pay: options.${name}.retries must be an integer from 0 to 10, got ${merged.retries}`,
     );
   }
-  if (!Array.isArray(merged.statuses) || merged.statuses.some((s) => !Number.isInteger(s))) {
-    throw new TypeError(`almara-pay: options.${name}.statuses must be a list of HTTP statuses`);
+  if (
+    !Array.isArray(merged.statuses) ||
+    merged.statuses.some((s) => !Number.isInteger(s) || s < 400 || s > 599)
+  ) {
+    throw new TypeError(
+      `almara-pay: options.${name}.statuses must be a list of HTTP error statuses (400 to 599)`,
+    );
   }
   return Object.freeze({ ...merged, unsafe: merged.unsafe === true });
 }
@@ -132,6 +137,11 @@ export interface RetryingFetchOptions {
   /** The policy calls use unless they pass their own `retry`. */
   policy: ResolvedRetry;
   log: Log;
+  /**
+   * The path of the client's base URL (`/api` for `https://host/api`), to recognise an operation
+   * from a Request that carries no context. @default undefined (such a Request is not recognised)
+   */
+  basePath?: string;
 }
 
 export function createRetryingFetch(inner: FetchLike, options: RetryingFetchOptions): FetchLike {
@@ -140,9 +150,15 @@ export function createRetryingFetch(inner: FetchLike, options: RetryingFetchOpti
     checkCallLimits(request); // a bad per-call option is a usage error, thrown before any send
     const perCall = requestOption<RetryOptions | false>(request, "retry");
     const policy = perCall === undefined ? options.policy : resolveRetry(perCall, options.policy);
-    const context = operationContextOf(request);
-    const { method, path } = describeRequest(request);
     const body = request.body ? await request.arrayBuffer() : undefined;
+    // A middleware of the caller's may have replaced the Request the SDK tagged: read it again.
+    let context = operationContextOf(request);
+    if (!context && options.basePath !== undefined) {
+      context = deriveOperation(request, options.basePath, body);
+      if (context) setOperationContext(request, context);
+    }
+    const signal = context?.first?.signal ?? request.signal;
+    const { method, path } = describeRequest(request);
     const idempotent = IDEMPOTENT_METHODS.has(method);
 
     // Whether an earlier send of this call may have reached the server: a 401 replay always
@@ -164,11 +180,11 @@ export function createRetryingFetch(inner: FetchLike, options: RetryingFetchOpti
     };
 
     for (let retry = 0; ; retry++) {
-      if (request.signal.aborted) {
+      if (signal.aborted) {
         if (context?.moneyMoving && sentBefore) {
-          throw ambiguous({ error: request.signal.reason }, "the call was aborted");
+          throw ambiguous({ error: signal.reason }, "the call was aborted");
         }
-        throw request.signal.reason;
+        throw signal.reason;
       }
       // A request without a body can be sent as it is, again and again; one with a body needs a
       // fresh Request per attempt, since sending consumes it.
@@ -179,6 +195,13 @@ export function createRetryingFetch(inner: FetchLike, options: RetryingFetchOpti
         outcome = { response: await inner(attempt) };
       } catch (error) {
         outcome = { error };
+      }
+
+      // Aborted while this attempt was under way: it may have been sent. The abort's reason is
+      // the caller's (it may even be another call's error), never this call's outcome.
+      if ("error" in outcome && signal.aborted && outcome.error === signal.reason) {
+        if (context?.moneyMoving) throw ambiguous(outcome, "the call was aborted");
+        throw signal.reason;
       }
 
       // The API refused a repeated send of this call as a duplicate: an earlier send landed.
@@ -200,7 +223,7 @@ export function createRetryingFetch(inner: FetchLike, options: RetryingFetchOpti
         if ("response" in outcome) await outcome.response.body?.cancel().catch(() => undefined);
         sentBefore ||= mayHaveReachedServer(outcome);
         try {
-          await sleep(wait, request.signal);
+          await sleep(wait, signal);
         } catch (reason) {
           // Aborted while waiting: a money-moving send that may have landed stays unknown.
           if (context?.moneyMoving && sentBefore) {

@@ -102,15 +102,15 @@ export async function pollOutcome<T, O extends { state: string }>(
   ) => Promise<{ data?: T; error?: unknown; response: Response }>,
   classify: (record: T) => O,
   originatorConversationId: string,
-  options: FindOutcomeOptions,
+  options: FindOutcomeOptions | null | undefined,
 ): Promise<O | NotFoundOutcome> {
   if (typeof originatorConversationId !== "string" || originatorConversationId === "") {
     throw new TypeError(
       `almara-pay: ${name} needs the originatorConversationId (a non-empty string)`,
     );
   }
-  const { waitMs, intervalMs } = checkOptions(name, options);
-  const { signal } = options;
+  const { waitMs, intervalMs } = checkOptions(name, options ?? {});
+  const signal = options?.signal;
   const started = Date.now();
   for (;;) {
     const { data, error, response } = await lookUp(signal);

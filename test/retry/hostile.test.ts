@@ -16,7 +16,9 @@ import {
   isAmbiguousOutcomeError,
 } from "../../src/index.js";
 import { startSandbox, type Sandbox } from "../../src/sandbox/index.js";
+import * as sources from "../../src/index.js";
 import { billPayment, payout } from "../support/fixtures.js";
+import { importMinifiedSdk } from "../support/minified-sdk.js";
 import { BASE_URL, CREDENTIALS, createFakeApi, json, type Handler } from "../support/fake-api.js";
 
 const open: (() => Promise<void>)[] = [];
@@ -269,5 +271,166 @@ describe("lookups of misshapen records", () => {
       json({ originatorConversationId: "x", resultCode: 0 }),
     );
     expect((await findExpressDepositOutcome(pay, "x")).state).toBe("completed");
+  });
+});
+
+describe("aborts that must stay this call's own", () => {
+  it("a caller's abort reaches a payment whose Request the SDK rebuilt, after garbage collection", async () => {
+    const { execFile } = await import("node:child_process");
+    const { promisify } = await import("node:util");
+    const root = new URL("../..", import.meta.url);
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      ["--expose-gc", "--import", "tsx", "test/support/abort-after-gc.ts"],
+      { cwd: root, timeout: 60_000 },
+    );
+    const results = stdout
+      .trim()
+      .split("\n")
+      .map(
+        (line) =>
+          JSON.parse(line) as { name: string; ambiguous: boolean; id?: string; sends: number },
+      );
+    expect(results.map(({ name, ambiguous, sends }) => [name, ambiguous, sends])).toEqual([
+      ["while the answer is awaited", true, 1],
+      ["during a backoff wait", true, 1],
+    ]);
+    for (const { id } of results) expect(id).toMatch(/^[0-9a-f-]{36}$/);
+  }, 90_000);
+
+  it("an abort whose reason is another call's SDK error: ambiguous with this payment's own id", async () => {
+    const sandbox = await sandboxed();
+    const pay = createAlmaraPay({ baseUrl: sandbox.url, ...sandbox.credentials });
+    sandbox.injectFault("postBillPayment", { hangMs: 60_000 });
+    const controller = new AbortController();
+    const b = fail(
+      pay.POST("/v1/bill-payments", {
+        body: { ...billPayment, originatorConversationId: "B-1" },
+        signal: controller.signal,
+      }),
+    );
+    while (!sandbox.requests.some((r) => r.path === "/v1/bill-payments")) {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    const sibling = new sources.AmbiguousOutcomeError({
+      method: "POST",
+      path: "/v1/bill-payments",
+      originatorConversationId: "A-1",
+      why: "a sibling failed",
+    });
+    controller.abort(sibling);
+    const error = await b;
+    expect(isAmbiguousOutcomeError(error), String(error)).toBe(true);
+    expect(error).toMatchObject({ originatorConversationId: "B-1", cause: sibling });
+    sandbox.releaseHangs();
+  });
+});
+
+describe("hooks and helpers that must not bypass the rules", () => {
+  it("a logger that throws changes no outcome", async () => {
+    const sandbox = await sandboxed();
+    const pay = createAlmaraPay({
+      baseUrl: sandbox.url,
+      ...sandbox.credentials,
+      retry: { baseDelayMs: 1, unsafe: true },
+      logger: {
+        info() {
+          throw new Error("log sink down");
+        },
+        debug: "not a function" as never,
+      },
+    });
+    sandbox.injectFault("postBillPayment", { status: 503, after: true });
+    const error = await fail(pay.POST("/v1/bill-payments", { body: billPayment }));
+    expect(isAmbiguousOutcomeError(error), String(error)).toBe(true);
+    expect(error).toMatchObject({ recorded: true });
+  });
+
+  it("a call cannot pass its own fetch: a TypeError naming it, nothing sent", async () => {
+    const { api, pay } = payWith(() => json({ message: {} }));
+    const error = await fail(
+      pay.POST("/v1/bill-payments", { body: billPayment, fetch: globalThis.fetch }),
+    );
+    expect(error).toBeInstanceOf(TypeError);
+    expect(String(error)).toContain("cannot pass its own fetch");
+    expect(api.received).toHaveLength(0);
+  });
+
+  it("a middleware that replaces the Request keeps the payment's money-safety rules", async () => {
+    const sandbox = await sandboxed();
+    const pay = createAlmaraPay({ baseUrl: sandbox.url, ...sandbox.credentials });
+    pay.use({
+      onRequest({ request }) {
+        const headers = new Headers(request.headers);
+        headers.set("x-trace", "t-1");
+        return new Request(request, { headers });
+      },
+    });
+    sandbox.injectFault("postBillPayment", { reset: "after" });
+    const { originatorConversationId: _, ...body } = billPayment;
+    const error = await fail(pay.POST("/v1/bill-payments", { body }));
+    expect(isAmbiguousOutcomeError(error), String(error)).toBe(true);
+    const [recorded] = sandbox.transactions();
+    expect(error).toMatchObject({ originatorConversationId: recorded!.originatorConversationId });
+  });
+
+  it("a client from one copy of the SDK and helpers from another agree on the generated id", async () => {
+    const { sdk } = await importMinifiedSdk();
+    const sandbox = await sandboxed();
+    const pay = sdk.createAlmaraPay({ baseUrl: sandbox.url, ...sandbox.credentials });
+    const { originatorConversationId: _, ...body } = billPayment;
+    const result = await pay.POST("/v1/bill-payments", { body });
+    const id = sources.originatorConversationIdOf(result);
+    expect(id).toMatch(/^[0-9a-f-]{36}$/);
+    expect(id).toBe(sdk.originatorConversationIdOf(result));
+    const duplicate = await fail(
+      sources.unwrap(
+        pay.POST("/v1/bill-payments", { body: { ...body, originatorConversationId: id! } }),
+      ),
+    );
+    expect(duplicate).toMatchObject({
+      name: "DuplicateIdError",
+      originatorConversationId: id,
+      path: "/v1/bill-payments",
+    });
+  });
+});
+
+describe("more careless input", () => {
+  it.each([12345, {}, true, ""])("an id of %j is refused before sending", async (id) => {
+    const { api, pay } = payWith(() => json({ message: {} }));
+    const error = await fail(
+      pay.POST("/v1/bill-payments", {
+        body: { ...billPayment, originatorConversationId: id as never },
+      }),
+    );
+    expect(error).toBeInstanceOf(TypeError);
+    expect(String(error)).toContain("body.originatorConversationId must be a non-empty string");
+    expect(api.apiRequests()).toHaveLength(0);
+  });
+
+  it.each([
+    ["transactionType given twice, one of them 2", { transactionType: 1, TransactionType: 2 }],
+    ["transactionType as the text 02", { transactionType: "02" }],
+  ])("%s counts as a payment", async (_, fields) => {
+    const { pay } = payWith(
+      () => new Response("<html/>", { headers: { "Content-Type": "text/html" } }),
+    );
+    const error = await fail(
+      pay.POST("/v1/bill-payments", { body: { ...billPayment, ...fields } as never }),
+    );
+    expect(isAmbiguousOutcomeError(error), String(error)).toBe(true);
+  });
+
+  it("retry.statuses takes error statuses only: a success is never retried", () => {
+    expect(() =>
+      createAlmaraPay({ baseUrl: BASE_URL, ...CREDENTIALS, retry: { statuses: [200, 503] } }),
+    ).toThrow(/statuses must be a list of HTTP error statuses/);
+  });
+
+  it("a lookup given null options looks once", async () => {
+    const { api, pay } = payWith(() => json({}));
+    api.routes.set("GET /v1/bill-payments", () => json({ title: "Not Found", status: 404 }, 404));
+    expect(await findPaymentOutcome(pay, "x", null as never)).toMatchObject({ state: "not-found" });
   });
 });
