@@ -29,7 +29,7 @@ interface Operation {
   find(sdk: Sdk, pay: AlmaraPayClient, id: string): Promise<{ state: string }>;
 }
 
-const lookup = { waitMs: 600, intervalMs: 20 };
+const lookup = { waitMs: 800, intervalMs: 20 };
 
 /** One request body per operation, under the scenario's id. */
 const operations: Record<MoneyOperation, Operation> = {
@@ -75,7 +75,7 @@ const faults: Record<FaultKind, Fault[]> = {
     { status: 401, after: true },
     { status: 400, after: true },
   ],
-  hangMs: [{ hangMs: 300 }],
+  hangMs: [{ hangMs: 600 }],
   reset: [{ reset: "before" }, { reset: "after" }],
   malformed: [{ malformed: true }, { malformed: true, after: true }],
   html: [{ html: 200, after: true }, { html: 502, after: true }, { html: 200 }],
@@ -120,7 +120,7 @@ async function scenario(
     const pay = sdk.createAlmaraPay({
       baseUrl: sandbox.url,
       ...sandbox.credentials,
-      timeoutMs: 150,
+      timeoutMs: 300, // the hangs outlast it; ordinary answers on a busy machine do not
       maxResponseBytes: 64 * 1024,
       retry: retryModes[mode],
     });
