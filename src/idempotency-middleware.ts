@@ -24,22 +24,8 @@ export function createIdempotencyMiddleware(): Middleware {
       let next = request;
       // The API binds names without regard to case: an id sent as `OriginatorConversationId` is
       // the caller's id, never a reason to add a second one.
-      if (isRecord(body) && meta.idField) {
-        const record = body;
-        const given = fieldKeys(record, meta.idField).map((key) => record[key]);
-        if (new Set(given).size > 1) {
-          throw new TypeError(
-            `almara-pay: the body carries ${meta.idField} more than once, in different casings and with different values; send it once`,
-          );
-        }
-        // An id is how a transaction is found again: one that is not a string could not be.
-        if (given.length > 0 && (typeof given[0] !== "string" || given[0].trim() === "")) {
-          throw new TypeError(
-            `almara-pay: body.${meta.idField} must be a non-empty string (or left out, and the SDK makes one)`,
-          );
-        }
-      }
-      if (isRecord(body) && meta.idField && fieldKeys(body, meta.idField).length === 0) {
+      const given = isRecord(body) && meta.idField ? idsIn(body, meta.idField) : undefined;
+      if (isRecord(body) && meta.idField && given?.length === 0) {
         body = { ...body, [meta.idField]: globalThis.crypto.randomUUID() };
         next = new Request(request.url, {
           method: request.method,
@@ -57,10 +43,26 @@ export function createIdempotencyMiddleware(): Middleware {
   };
 }
 
-/** The keys of `body` that name `field`, in any casing. */
-export function fieldKeys(body: Record<string, unknown>, field: string): string[] {
+/**
+ * The values `body` gives the id field, in any casing; a usage error when they disagree or are not
+ * a non-empty string (an id is how a transaction is found again).
+ */
+function idsIn(body: Record<string, unknown>, field: string): unknown[] {
   const wanted = field.toLowerCase();
-  return Object.keys(body).filter((key) => key.toLowerCase() === wanted);
+  const given = Object.keys(body)
+    .filter((key) => key.toLowerCase() === wanted)
+    .map((key) => body[key]);
+  if (new Set(given).size > 1) {
+    throw new TypeError(
+      `almara-pay: the body carries ${field} more than once, in different casings and with different values; send it once`,
+    );
+  }
+  if (given.length > 0 && (typeof given[0] !== "string" || given[0].trim() === "")) {
+    throw new TypeError(
+      `almara-pay: body.${field} must be a non-empty string (or left out, and the SDK makes one)`,
+    );
+  }
+  return given;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

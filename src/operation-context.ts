@@ -88,6 +88,8 @@ export function deriveOperation(
 ): OperationContext | undefined {
   const path = pathOf(request.url);
   if (!path.startsWith(basePath)) return undefined;
+  const schemaPath = path.slice(basePath.length) || "/";
+  if (!operationMeta[`${request.method} ${schemaPath}`]) return undefined;
   let parsed: unknown;
   if (body !== undefined) {
     try {
@@ -96,5 +98,5 @@ export function deriveOperation(
       parsed = undefined;
     }
   }
-  return describeOperation(request.method, path.slice(basePath.length) || "/", parsed);
+  return describeOperation(request.method, schemaPath, parsed);
 }

@@ -6,8 +6,7 @@
 import { InvalidResponseError, NetworkError, TimeoutError } from "./errors/index.js";
 import { bufferedResponse, type Decoded } from "./buffered-response.js";
 import { operationContextOf } from "./operation-context.js";
-import { describeRequest, requestOption } from "./request-info.js";
-import { tagResponse } from "./request-info.js";
+import { describeRequest, requestOption, tagResponse } from "./request-info.js";
 
 export type FetchLike = (input: Request, init?: RequestInit) => Promise<Response>;
 
