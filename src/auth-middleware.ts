@@ -6,7 +6,7 @@ import type { Middleware } from "openapi-fetch";
 import { createLog, type Logger } from "./logger.js";
 import { operationContextOf, setOperationContext } from "./operation-context.js";
 import { copyRequestOptions, tagResponse } from "./request-info.js";
-import type { TokenProvider } from "./token-provider.js";
+import { abortable, type TokenProvider } from "./token-provider.js";
 
 export interface AuthMiddlewareOptions {
   tokenProvider: TokenProvider;
@@ -45,7 +45,8 @@ export function createAuthMiddleware(options: AuthMiddlewareOptions): Middleware
       if (!first || response.status !== 401) return undefined;
 
       // Replay once: invalidate only the refused token (a concurrent caller may have refreshed it).
-      await tokenProvider.invalidate(first.token);
+      // A cache that stalls must not hold the call past the caller's abort.
+      await abortable(tokenProvider.invalidate(first.token), request.signal);
       const token = await tokenProvider.getToken({ signal: request.signal });
       log(
         "info",

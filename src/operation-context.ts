@@ -77,6 +77,14 @@ export function describeOperation(
   };
 }
 
+/** The operation paths of a method, longest first. */
+function operationPaths(method: string): string[] {
+  return Object.keys(operationMeta)
+    .filter((key) => key.startsWith(`${method} `))
+    .map((key) => key.slice(method.length + 1))
+    .sort((a, b) => b.length - a.length);
+}
+
 /**
  * The context of a request that carries none (a middleware of the caller's replaced the Request
  * the SDK tagged): read again from its method, its path under `basePath` and its JSON body.
@@ -87,9 +95,14 @@ export function deriveOperation(
   body: ArrayBuffer | undefined,
 ): OperationContext | undefined {
   const path = pathOf(request.url);
-  if (!path.startsWith(basePath)) return undefined;
-  const schemaPath = path.slice(basePath.length) || "/";
-  if (!operationMeta[`${request.method} ${schemaPath}`]) return undefined;
+  // Under the client's base path, or (a per-call baseUrl, a rewritten URL) ending in an
+  // operation's path: every operation path is static, so the longest such ending names it.
+  let schemaPath = path.startsWith(basePath) ? path.slice(basePath.length) || "/" : path;
+  if (!operationMeta[`${request.method} ${schemaPath}`]) {
+    const ending = operationPaths(request.method).find((p) => path.endsWith(p));
+    if (ending === undefined) return undefined;
+    schemaPath = ending;
+  }
   let parsed: unknown;
   if (body !== undefined) {
     try {

@@ -161,9 +161,12 @@ export function createRetryingFetch(inner: FetchLike, options: RetryingFetchOpti
     const { method, path } = describeRequest(request);
     const idempotent = IDEMPOTENT_METHODS.has(method);
 
-    // Whether an earlier send of this call may have reached the server: a 401 replay always
-    // follows one, and every attempt but a provably unsent one counts.
+    // Whether an earlier send of this call reached the server (a 401 replay always follows one,
+    // and every attempt but a provably unsent one counts): a duplicate refusal then means it
+    // landed. And whether one of them may have landed without our knowing (no answer, a 5xx):
+    // then only a success settles the call. A 4xx earlier answer was a refusal, known.
     let sentBefore = context?.resend === true;
+    let unknownBefore = false;
     const ambiguous = (outcome: Outcome, why = describe(outcome), recorded = false) => {
       const status = "response" in outcome ? outcome.response.status : undefined;
       return new AmbiguousOutcomeError(
@@ -181,7 +184,7 @@ export function createRetryingFetch(inner: FetchLike, options: RetryingFetchOpti
 
     for (let retry = 0; ; retry++) {
       if (signal.aborted) {
-        if (context?.moneyMoving && sentBefore) {
+        if (context?.moneyMoving && unknownBefore) {
           throw ambiguous({ error: signal.reason }, "the call was aborted");
         }
         throw signal.reason;
@@ -222,20 +225,24 @@ export function createRetryingFetch(inner: FetchLike, options: RetryingFetchOpti
         );
         if ("response" in outcome) await outcome.response.body?.cancel().catch(() => undefined);
         sentBefore ||= mayHaveReachedServer(outcome);
+        unknownBefore ||= isAmbiguous(outcome);
         try {
           await sleep(wait, signal);
         } catch (reason) {
           // Aborted while waiting: a money-moving send that may have landed stays unknown.
-          if (context?.moneyMoving && sentBefore) {
+          if (context?.moneyMoving && unknownBefore) {
             throw ambiguous({ error: reason }, "the call was aborted before it could be resent");
           }
           throw reason;
         }
         continue;
       }
-      // After a send that may have landed, only a success settles a payment: anything else
-      // (a 4xx, a refused connection) says nothing of the earlier send.
-      if (context?.moneyMoving && (isAmbiguous(outcome) || (sentBefore && !succeeded(outcome)))) {
+      // After a send that may have landed unknown to us, only a success settles a payment:
+      // anything else (a 4xx, a refused connection) says nothing of the earlier send.
+      if (
+        context?.moneyMoving &&
+        (isAmbiguous(outcome) || (unknownBefore && !succeeded(outcome)))
+      ) {
         throw ambiguous(outcome);
       }
       if ("error" in outcome) throw outcome.error;

@@ -84,6 +84,9 @@ export interface TokenProvider {
 
 const TOKEN_PATH = "/connect/token";
 
+/** What an Authorization header can carry after `Bearer `: visible ASCII, no spaces or controls. */
+const HEADER_SAFE = /^[\x21-\x7E]+$/;
+
 /** Splits a token URL into the base URL openapi-fetch appends `/connect/token` to. */
 export function tokenBaseUrl(tokenUrl: string): string | undefined {
   const url = tokenUrl.replace(/\/+$/, "");
@@ -117,8 +120,17 @@ export function createTokenProvider(options: TokenProviderOptions): TokenProvide
   let inflight: Promise<string> | undefined;
   let failure: { error: AuthenticationError; until: number } | undefined;
 
+  /** The token the API last refused: a cache that still hands it out is not believed. */
+  let refused: string | undefined;
+
   function remember(token: CachedToken, lifetimeMs: number): string {
     registerSecret(token.accessToken);
+    if (!HEADER_SAFE.test(token.accessToken)) {
+      // Never quoted: the message must not carry the token it refuses.
+      throw new AuthenticationError(
+        `The token from ${options.tokenUrl} cannot be sent in an Authorization header (it holds characters a header cannot carry)`,
+      );
+    }
     current = { ...token, refreshAt: token.expiresAt - Math.min(skewMs, lifetimeMs / 2) };
     return token.accessToken;
   }
@@ -128,6 +140,15 @@ export function createTokenProvider(options: TokenProviderOptions): TokenProvide
     try {
       const cached = await cache.get(cacheKey);
       if (!cached) return undefined;
+      if (
+        typeof cached.accessToken !== "string" ||
+        typeof cached.expiresAt !== "number" ||
+        !HEADER_SAFE.test(cached.accessToken) ||
+        cached.accessToken === refused
+      ) {
+        log("warn", "token cache returned an unusable token; requesting a token");
+        return undefined;
+      }
       if (cached.expiresAt <= Date.now()) return undefined;
       const token = remember(cached, cached.expiresAt - (cached.issuedAt ?? Date.now()));
       if (Date.now() >= current!.refreshAt) return undefined;
@@ -274,13 +295,14 @@ export function createTokenProvider(options: TokenProviderOptions): TokenProvide
       return signal ? abortable(inflight, signal) : inflight;
     },
     async invalidate(token) {
+      if (token !== undefined) refused = token;
       if (token !== undefined && current?.accessToken !== token) return;
-      const refused = current?.accessToken;
+      const stale = current?.accessToken;
       current = undefined;
       failure = undefined;
       if (cache?.delete) {
         try {
-          await cache.delete(cacheKey, refused);
+          await cache.delete(cacheKey, stale);
         } catch (error) {
           log("warn", "token cache delete failed", { error: String(error) });
         }
@@ -290,7 +312,7 @@ export function createTokenProvider(options: TokenProviderOptions): TokenProvide
 }
 
 /** The promise, or the signal's reason as soon as it aborts: the promise itself goes on. */
-function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+export function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     const onAbort = () => reject(signal.reason);
     signal.addEventListener("abort", onAbort, { once: true });

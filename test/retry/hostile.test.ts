@@ -434,3 +434,101 @@ describe("more careless input", () => {
     expect(await findPaymentOutcome(pay, "x", null as never)).toMatchObject({ state: "not-found" });
   });
 });
+
+describe("third round: proxies, stalled caches, refused tokens", () => {
+  it("a payment sent through a per-call baseUrl and a replacing middleware keeps its id and its ambiguity", async () => {
+    const sandbox = await sandboxed();
+    // A reverse proxy under /gw, as a fetch that strips the prefix.
+    const pay = createAlmaraPay({
+      baseUrl: sandbox.url,
+      ...sandbox.credentials,
+      fetch: (request, init) =>
+        globalThis.fetch(new Request(request.url.replace("/gw/", "/"), request), init),
+    });
+    pay.use({
+      onRequest({ request }) {
+        const headers = new Headers(request.headers);
+        headers.set("x-trace", "t-1");
+        return new Request(request, { headers });
+      },
+    });
+    const { originatorConversationId: _, ...body } = billPayment;
+    for (const fault of [
+      { reset: "after" },
+      { empty: true, contentType: null, after: true },
+    ] as const) {
+      sandbox.injectFault("postBillPayment", fault);
+      const error = await fail(
+        pay.POST("/v1/bill-payments", { body, baseUrl: `${sandbox.url}/gw` }),
+      );
+      expect(isAmbiguousOutcomeError(error), String(error)).toBe(true);
+      const recorded = sandbox.transactions().at(-1)!;
+      expect(error).toMatchObject({ originatorConversationId: recorded.originatorConversationId });
+    }
+    expect(sandbox.transactions()).toHaveLength(2);
+  });
+
+  it("a token cache whose delete stalls does not hold a call past the caller's abort", async () => {
+    const sandbox = await sandboxed();
+    const stored = new Map<string, sources.CachedToken>();
+    const pay = createAlmaraPay({
+      baseUrl: sandbox.url,
+      ...sandbox.credentials,
+      tokenCache: {
+        get: (key) => stored.get(key),
+        set: (key, token) => void stored.set(key, token),
+        delete: () => new Promise<void>(() => undefined), // never settles
+      },
+    });
+    await pay.GET("/v1/bill-services");
+    sandbox.revokeTokens();
+    const controller = new AbortController();
+    const call = fail(
+      pay.POST("/v1/payment-order/new-order", { body: payout(), signal: controller.signal }),
+    );
+    while (!sandbox.requests.some((r) => r.path === "/v1/payment-order/new-order")) {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    controller.abort(new Error("gave up"));
+    expect(String(await call)).toContain("gave up");
+    expect(sandbox.transactions()).toHaveLength(0);
+  });
+
+  it("a cache that keeps handing out the refused token is not believed: the replay gets a fresh one", async () => {
+    const sandbox = await sandboxed();
+    let stale: sources.CachedToken | undefined;
+    const pay = createAlmaraPay({
+      baseUrl: sandbox.url,
+      ...sandbox.credentials,
+      tokenCache: {
+        get: () => stale,
+        set: (_, token) => void (stale ??= token), // keeps the first token for ever
+        delete: () => undefined,
+      },
+    });
+    await pay.GET("/v1/bill-services");
+    sandbox.revokeTokens();
+    const result = await pay.POST("/v1/payment-order/new-order", { body: payout() });
+    expect(result.response.status).toBe(202);
+    expect(sandbox.transactions()).toHaveLength(1);
+  });
+
+  it("a payment refused with 401 twice is a refusal, not an unknown outcome", async () => {
+    const { api, pay } = payWith(() => json({ message: {} }));
+    api.routes.set("POST /v1/bill-payments", () => json({ error: "invalid_token" }, 401));
+    const result = await pay.POST("/v1/bill-payments", { body: billPayment });
+    expect(result.response.status).toBe(401);
+    expect(api.apiRequests()).toHaveLength(2);
+  });
+
+  it("a token a header cannot carry is refused with an AuthenticationError that does not quote it", async () => {
+    const api = createFakeApi();
+    const token = "abc\ndef-a-secret-token-value";
+    api.tokenHandler = () => json({ access_token: token, expires_in: 3600 });
+    const pay = createAlmaraPay({ baseUrl: BASE_URL, ...CREDENTIALS, fetch: api.fetch });
+    const error = await fail(pay.GET("/v1/bill-services"));
+    expect(error).toMatchObject({ name: "AuthenticationError" });
+    expect(JSON.stringify(error) + String(error)).not.toContain("def-a-secret");
+    expect(api.apiRequests()).toHaveLength(0);
+  });
+});
