@@ -136,7 +136,8 @@ function copyWithBody(request: Request, body: ArrayBuffer, context: Context): Re
 export interface RetryingFetchOptions {
   /** The policy calls use unless they pass their own `retry`. */
   policy: ResolvedRetry;
-  log: Log;
+  /** Told of each retry. @default undefined (silent) */
+  log?: Log;
   /**
    * The path of the client's base URL (`/api` for `https://host/api`), to recognise an operation
    * from a Request that carries no context. @default undefined (such a Request is not recognised)
@@ -219,7 +220,7 @@ export function createRetryingFetch(inner: FetchLike, options: RetryingFetchOpti
       const wait =
         retry < policy.retries ? retryDelay(outcome, policy, retry, idempotent) : undefined;
       if (wait !== undefined) {
-        options.log(
+        options.log?.(
           "info",
           `${method} ${path} failed (${describe(outcome)}); retry ${retry + 1} of ${policy.retries} in ${Math.round(wait)} ms`,
         );

@@ -24,7 +24,9 @@ export interface CachedToken {
 
 /**
  * Where tokens are kept between processes (Redis, a database…). The SDK keeps its own copy in
- * memory too; a cache that fails is logged and bypassed, never fatal.
+ * memory too; a cache that fails, or hands back a token that is unusable or was just refused, is
+ * logged and bypassed, never fatal. (A cache call that never settles is not timed out: a caller's
+ * abort still ends the call that waits on it.)
  */
 export interface TokenCache {
   get(key: string): Promise<CachedToken | undefined> | CachedToken | undefined;

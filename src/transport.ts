@@ -42,9 +42,17 @@ export function checkCallLimits(request: Request): void {
 function perCall(request: Request, key: "timeoutMs" | "maxResponseBytes"): number | undefined {
   const value = requestOption<unknown>(request, key);
   if (value === undefined) return undefined;
-  if (typeof value !== "number" || !Number.isInteger(value) || value < 1 || value > 2 ** 31 - 1) {
+  // As the client's own options are checked: a timeout is any positive number of milliseconds
+  // a timer can hold, a size a whole number of bytes.
+  const whole = key === "maxResponseBytes";
+  if (
+    typeof value !== "number" ||
+    !(value > 0) ||
+    value > 2 ** 31 - 1 ||
+    (whole && !Number.isInteger(value))
+  ) {
     throw new RangeError(
-      `almara-pay: the call's ${key} must be an integer from 1 to ${2 ** 31 - 1}, got ${String(value)}`,
+      `almara-pay: the call's ${key} must be ${whole ? "an integer" : "a number"} from 1 to ${2 ** 31 - 1}, got ${String(value)}`,
     );
   }
   return value;
