@@ -18,7 +18,7 @@ try {
   );
   console.log(`Account holder: ${message.accountCustomerName}, amount due: ${message.dueAmount}`);
 } catch (error) {
-  if (!isApiError(error)) throw error; // AuthenticationError, NetworkError or TimeoutError
+  if (!isApiError(error)) throw error; // AuthenticationError, NetworkError, TimeoutError…
   // A 400 names the bad fields; a business refusal gives its reason.
   console.error(error.message, error.fieldErrors ?? error.reason);
 }
