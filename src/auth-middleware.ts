@@ -6,7 +6,8 @@ import type { Middleware } from "openapi-fetch";
 import { createLog, type Logger } from "./logger.js";
 import { operationContextOf, setOperationContext } from "./operation-context.js";
 import { copyRequestOptions, tagResponse } from "./request-info.js";
-import { abortable, type TokenProvider } from "./token-provider.js";
+import { abortable } from "./abort.js";
+import type { TokenProvider } from "./token-provider.js";
 
 export interface AuthMiddlewareOptions {
   tokenProvider: TokenProvider;

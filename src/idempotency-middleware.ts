@@ -5,7 +5,7 @@
  */
 import type { Middleware } from "openapi-fetch";
 import { operationMeta } from "./generated/operations.js";
-import { describeOperation, setOperationContext } from "./operation-context.js";
+import { describeOperation, fieldValues, setOperationContext } from "./operation-context.js";
 import { copyRequestOptions } from "./request-info.js";
 
 export function createIdempotencyMiddleware(): Middleware {
@@ -48,10 +48,7 @@ export function createIdempotencyMiddleware(): Middleware {
  * a non-empty string (an id is how a transaction is found again).
  */
 function idsIn(body: Record<string, unknown>, field: string): unknown[] {
-  const wanted = field.toLowerCase();
-  const given = Object.keys(body)
-    .filter((key) => key.toLowerCase() === wanted)
-    .map((key) => body[key]);
+  const given = fieldValues(body, field);
   if (new Set(given).size > 1) {
     throw new TypeError(
       `almara-pay: the body carries ${field} more than once, in different casings and with different values; send it once`,

@@ -37,6 +37,14 @@ export function operationContextOf(request: Request): OperationContext | undefin
   return contexts.get(request);
 }
 
+/** The values a body gives a field, in every casing it uses (the API binds without regard to case). */
+export function fieldValues(body: Record<string, unknown>, field: string): unknown[] {
+  const wanted = field.toLowerCase();
+  return Object.keys(body)
+    .filter((key) => key.toLowerCase() === wanted)
+    .map((key) => body[key]);
+}
+
 /** The context of a request for `METHOD schemaPath` with this parsed JSON body. */
 export function describeOperation(
   method: string,
@@ -49,12 +57,7 @@ export function describeOperation(
   const fields = (typeof body === "object" && body !== null ? body : {}) as Record<string, unknown>;
   // The API binds names without regard to case, and numbers sent as text: so does this, and a
   // field given in several casings counts as a payment if any of them says so.
-  const values = (name: string) => {
-    const wanted = name.toLowerCase();
-    return Object.keys(fields)
-      .filter((key) => key.toLowerCase() === wanted)
-      .map((key) => fields[key]);
-  };
+  const values = (name: string) => fieldValues(fields, name);
   const when = meta.moneyMovingWhen;
   const moneyMoving =
     when !== undefined &&

@@ -5,6 +5,7 @@
  * with the same `originatorConversationId`, never a new one). A money-moving request whose outcome
  * is unknown ends in an `AmbiguousOutcomeError`.
  */
+import { sleep } from "./abort.js";
 import {
   AmbiguousOutcomeError,
   isAlmaraPayError,
@@ -100,21 +101,6 @@ export function retryAfterMs(header: string | null, now = Date.now()): number | 
 function backoffMs(policy: ResolvedRetry, retry: number): number {
   const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** retry);
   return ceiling / 2 + Math.random() * (ceiling / 2); // "equal jitter": never zero, never more than the ceiling
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  if (signal.aborted) return Promise.reject(signal.reason);
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      signal.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal.reason);
-    };
-    signal.addEventListener("abort", onAbort, { once: true });
-  });
 }
 
 type Outcome = { response: Response } | { error: unknown };

@@ -2,6 +2,7 @@
  * OAuth2 client-credentials tokens: requested through the spec's `POST /connect/token`, cached,
  * shared by concurrent callers, refreshed ahead of expiry, optionally shared across processes.
  */
+import { abortable } from "./abort.js";
 import createClient from "openapi-fetch";
 import type { paths } from "./generated/schema.js";
 import {
@@ -311,13 +312,4 @@ export function createTokenProvider(options: TokenProviderOptions): TokenProvide
       }
     },
   };
-}
-
-/** The promise, or the signal's reason as soon as it aborts: the promise itself goes on. */
-export function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener("abort", onAbort, { once: true });
-    promise.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
-  });
 }

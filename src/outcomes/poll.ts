@@ -3,6 +3,7 @@
  * until it is final or the wait is over. A 404 is not an answer while there is time left: the API
  * may still be working on a request whose answer was lost. Shared by every `find…Outcome`.
  */
+import { sleep } from "../abort.js";
 import type { Client } from "openapi-fetch";
 import type { AlmaraPayPaths } from "../client.js";
 import { InvalidResponseError } from "../errors/index.js";
@@ -35,22 +36,6 @@ export interface NotFoundOutcome {
   waitedMs: number;
   /** What it means and what to do, in words. */
   message: string;
-}
-
-function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  if (signal?.aborted) return Promise.reject(signal.reason);
-  return new Promise((resolve, reject) => {
-    const done = () => {
-      signal?.removeEventListener("abort", onAbort);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal!.reason);
-    };
-    signal?.addEventListener("abort", onAbort, { once: true });
-  });
 }
 
 function checkOptions(

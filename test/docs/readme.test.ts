@@ -24,16 +24,18 @@ describe("README samples", () => {
   });
 });
 
+/** Runs a file of the project with tsx (which maps "almara-pay" to the sources); its stdout. */
+async function runWithTsx(file: string): Promise<string> {
+  const { execFile } = await import("node:child_process");
+  const { promisify } = await import("node:util");
+  const root = new URL("../..", import.meta.url);
+  const { stdout } = await promisify(execFile)("node_modules/.bin/tsx", [file], { cwd: root });
+  return stdout;
+}
+
 describe("the README's sandbox sample", () => {
   it("runs and prints what its comments say", async () => {
-    const { execFile } = await import("node:child_process");
-    const { promisify } = await import("node:util");
-    const root = new URL("../..", import.meta.url);
-    const { stdout } = await promisify(execFile)(
-      "node_modules/.bin/tsx",
-      ["test/docs/readme-sandbox.snippet.ts"],
-      { cwd: root },
-    );
+    const stdout = await runWithTsx("test/docs/readme-sandbox.snippet.ts");
     const [status, ...rest] = stdout.split("\n");
     expect(status).toBe("503");
     expect(rest.join("\n")).toContain("KE-NAIROBI-WATER");
@@ -43,14 +45,7 @@ describe("the README's sandbox sample", () => {
 
 describe("the README's same-id recovery sample", () => {
   it("pays each bill once, whatever the fault, and settles a second send of it by lookup", async () => {
-    const { execFile } = await import("node:child_process");
-    const { promisify } = await import("node:util");
-    const root = new URL("../..", import.meta.url);
-    const { stdout } = await promisify(execFile)(
-      "node_modules/.bin/tsx",
-      ["test/docs/run-recovery-sample.ts"],
-      { cwd: root },
-    );
+    const stdout = await runWithTsx("test/docs/run-recovery-sample.ts");
     const results = stdout
       .trim()
       .split("\n")
