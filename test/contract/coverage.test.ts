@@ -1,18 +1,16 @@
 /**
- * The spec has an operation for every entry of the API reference's endpoint index (§3 of
- * ../shared/api/REFERENCE.md), except the card server-to-server section, whose paths are unknown.
+ * The spec has an operation for every entry of the documented endpoint index
+ * (test/contract/fixtures/endpoint-index.md), except the card server-to-server section, whose
+ * paths are unknown.
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { sharedDir } from "../support/shared.js";
+import { fixturesDir } from "../support/fixtures-dir.js";
 import { findOperation, spec, type JsonObject } from "../support/spec.js";
 
-const reference = readFileSync(join(sharedDir, "api", "REFERENCE.md"), "utf8");
-const index = reference.slice(
-  reference.indexOf("## 3. Endpoint index"),
-  reference.indexOf("## 4."),
-);
+const reference = readFileSync(join(fixturesDir, "endpoint-index.md"), "utf8");
+const index = reference.slice(reference.indexOf("## Index"), reference.indexOf("### Sources"));
 const rows = [...index.matchAll(/^\| (\d+) \| ([^|]+) \| ([^|]+) \| ([^|]+) \|/gm)].map((m) => ({
   n: Number(m[1]),
   group: m[2]!.trim(),

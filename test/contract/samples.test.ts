@@ -1,5 +1,5 @@
 /**
- * Every sample of ../shared/api/samples.json for an endpoint the spec describes validates against
+ * Every sample of test/contract/fixtures/samples.json for an endpoint the spec describes validates against
  * the bundled spec. Samples marked "shape_only" hold placeholders ("<guid>", "") in place of values,
  * so their formats, and the emptiness of "", are not checked; truncated documentation samples are cut back to their last
  * complete member and checked for everything but the members they lost.
@@ -7,7 +7,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { sharedDir } from "../support/shared.js";
+import { fixturesDir } from "../support/fixtures-dir.js";
 import {
   describeErrors,
   findOperation,
@@ -19,7 +19,7 @@ import {
 } from "../support/spec.js";
 import { parseTruncatedJson } from "../support/truncated-json.js";
 
-const samples = JSON.parse(readFileSync(join(sharedDir, "api", "samples.json"), "utf8")) as Record<
+const samples = JSON.parse(readFileSync(join(fixturesDir, "samples.json"), "utf8")) as Record<
   string,
   JsonObject
 >;

@@ -1,11 +1,11 @@
 /**
- * The samples on the original documentation pages (../shared/seeds) validate against the spec:
+ * The samples on the original documentation pages (test/contract/fixtures/seeds) validate against the spec:
  * each page's curl request body and its response example, read from the page text itself.
  */
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { sharedDir } from "../support/shared.js";
+import { fixturesDir } from "../support/fixtures-dir.js";
 import { describeErrors, findOperation, validatorAt } from "../support/spec.js";
 
 interface SeedSample {
@@ -17,7 +17,7 @@ interface SeedSample {
 }
 
 function readSeed(file: string): SeedSample {
-  const text = readFileSync(join(sharedDir, "seeds", file), "utf8");
+  const text = readFileSync(join(fixturesDir, "seeds", file), "utf8");
   const endpoint = /^(GET|POST|PUT)\n(\/\S*)$/m.exec(text);
   if (!endpoint) throw new Error(`${file}: no endpoint line`);
   const raw = /--data-raw '([\s\S]*?)'\n/.exec(text);
@@ -36,7 +36,7 @@ function readSeed(file: string): SeedSample {
   };
 }
 
-const seeds = readdirSync(join(sharedDir, "seeds"))
+const seeds = readdirSync(join(fixturesDir, "seeds"))
   .filter((f) => f.endsWith(".txt"))
   .sort()
   .map(readSeed);
