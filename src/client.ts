@@ -69,6 +69,7 @@ export function createAlmaraPay(options: AlmaraPayOptions): AlmaraPayClient {
     fetch: resolved.fetch,
     timeoutMs: resolved.timeoutMs,
     ...(resolved.tokenCache ? { cache: resolved.tokenCache } : {}),
+    lockWaitMs: resolved.tokenLockWaitMs,
     ...(resolved.logger ? { logger: resolved.logger } : {}),
   });
   const client = createClient<AlmaraPayPaths, "application/json">({

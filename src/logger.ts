@@ -18,12 +18,12 @@ export type LogLevel = keyof Logger;
 /** A logging function over a user's logger (or none), scrubbing every line. */
 export function createLog(logger: Logger | undefined) {
   return (level: LogLevel, message: string, fields?: Record<string, unknown>): void => {
-    const write = logger?.[level];
-    if (typeof write !== "function") return;
-    const scrubbed = redactText(`almara-pay: ${message}`);
-    // A logger that throws must not turn a call's outcome into its own error (a payment that
-    // landed would then look like a failure): its errors are dropped.
+    // A logger that throws (even from a getter) must not turn a call's outcome into its own error
+    // (a payment that landed would then look like a failure): its errors are dropped.
     try {
+      const write = logger?.[level];
+      if (typeof write !== "function") return;
+      const scrubbed = redactText(`almara-pay: ${message}`);
       if (fields === undefined) write.call(logger, scrubbed);
       else write.call(logger, scrubbed, redactValue(fields));
     } catch {
@@ -33,3 +33,12 @@ export function createLog(logger: Logger | undefined) {
 }
 
 export type Log = ReturnType<typeof createLog>;
+
+/** An error as one line for a log field, even an error whose `toString` throws. */
+export function errorText(error: unknown): string {
+  try {
+    return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  } catch {
+    return "(an error that cannot be shown)";
+  }
+}

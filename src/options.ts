@@ -1,4 +1,5 @@
 import type { Logger } from "./logger.js";
+import { checkLogger, checkTokenCache, fail, MAX_TIMEOUT_MS } from "./option-checks.js";
 import type { TokenCache } from "./token-provider.js";
 import { tokenBaseUrl } from "./token-provider.js";
 import { DEFAULT_MAX_RESPONSE_BYTES, type FetchLike } from "./transport.js";
@@ -56,10 +57,25 @@ export interface AlmaraPayOptions {
    */
   tokenCache?: TokenCache;
   /**
+   * With a `tokenCache` that can lock: how long a process waits for the token another process is
+   * requesting before it asks for its own. The lock lives this long too, so a process that
+   * crashed while holding it delays the others by at most this much.
+   * @default 10000
+   */
+  tokenLockWaitMs?: number;
+  /**
    * Receives what the SDK does (token requests, 401 replays). Never given a secret or a token.
+   * Each of `debug`, `info`, `warn`, `error` must be a function or absent.
    * @default undefined (silent)
    */
   logger?: Logger;
+  /**
+   * Allow a client where `window` and `document` exist. A client holds the client secret, and a
+   * page hands it to every visitor: call the API from a server instead. Only for pages that are
+   * not public (an internal tool behind a login on a trusted network).
+   * @default false
+   */
+  dangerouslyAllowBrowser?: boolean;
 }
 
 export interface ResolvedOptions {
@@ -73,17 +89,17 @@ export interface ResolvedOptions {
   retry: ResolvedRetry;
   fetch: FetchLike;
   tokenCache: TokenCache | undefined;
+  tokenLockWaitMs: number;
   logger: Logger | undefined;
-}
-
-const MAX_TIMEOUT_MS = 2_147_483_647; // setTimeout's limit
-
-function fail(option: string, problem: string): never {
-  throw new TypeError(`almara-pay: options.${option} ${problem}`);
 }
 
 function httpUrl(option: string, value: unknown): string {
   if (typeof value !== "string" || value === "") fail(option, "is required (an http or https URL)");
+  if (value.trim() !== value || /[\s\x00-\x1f\x7f]/.test(value))
+    fail(option, "must not contain spaces or control characters");
+  // A bare `?` or `#` leaves URL.search and URL.hash empty, yet every path would be appended after it.
+  if (value.includes("?") || value.includes("#"))
+    fail(option, "must not have a query string or fragment");
   let url: URL;
   try {
     url = new URL(value);
@@ -94,7 +110,6 @@ function httpUrl(option: string, value: unknown): string {
     fail(option, "must be an http or https URL");
   if (url.username || url.password)
     fail(option, "must not contain credentials; pass clientId and clientSecret");
-  if (url.search || url.hash) fail(option, "must not have a query string or fragment");
   return value.replace(/\/+$/, "");
 }
 
@@ -104,10 +119,44 @@ function nonEmptyString(option: string, value: unknown): string {
   return value;
 }
 
+const OPTION_NAMES = new Set<string>([
+  "baseUrl",
+  "clientId",
+  "clientSecret",
+  "scope",
+  "tokenUrl",
+  "timeoutMs",
+  "maxResponseBytes",
+  "retry",
+  "fetch",
+  "tokenCache",
+  "tokenLockWaitMs",
+  "logger",
+  "dangerouslyAllowBrowser",
+] satisfies Array<keyof AlmaraPayOptions>);
+
+/**
+ * A client holds the client secret: in a page, every visitor could read it. Refused where
+ * `window` and `document` exist unless the caller says they know (`dangerouslyAllowBrowser`).
+ */
+function refuseBrowser(allowed: boolean): void {
+  const scope = globalThis as { window?: unknown; document?: unknown };
+  if (allowed || typeof scope.window === "undefined" || typeof scope.document === "undefined")
+    return;
+  throw new TypeError(
+    "almara-pay: createAlmaraPay was called in a browser, where every visitor could read the client secret. " +
+      "Call the API from your server (a small proxy that holds the secret), or pass dangerouslyAllowBrowser: true if this page is not public",
+  );
+}
+
 /** Checks every option once, at construction, and fills in the defaults. */
 export function resolveOptions(options: AlmaraPayOptions): ResolvedOptions {
   if (typeof options !== "object" || options === null) {
     throw new TypeError("almara-pay: createAlmaraPay needs an options object");
+  }
+  for (const key of Object.keys(options)) {
+    if (!OPTION_NAMES.has(key))
+      fail(key, "is not an option of createAlmaraPay (check its spelling)");
   }
   const baseUrl = httpUrl("baseUrl", options.baseUrl);
   const clientId = nonEmptyString("clientId", options.clientId);
@@ -141,21 +190,25 @@ export function resolveOptions(options: AlmaraPayOptions): ResolvedOptions {
   }
   if (options.fetch !== undefined && typeof options.fetch !== "function")
     fail("fetch", "must be a function");
-  const tokenCache = options.tokenCache;
+  const tokenCache = checkTokenCache(options.tokenCache);
+  const tokenLockWaitMs = options.tokenLockWaitMs ?? 10_000;
   if (
-    tokenCache !== undefined &&
-    (typeof tokenCache !== "object" ||
-      typeof tokenCache.get !== "function" ||
-      typeof tokenCache.set !== "function")
+    typeof tokenLockWaitMs !== "number" ||
+    !Number.isInteger(tokenLockWaitMs) ||
+    tokenLockWaitMs < 1 ||
+    tokenLockWaitMs > MAX_TIMEOUT_MS
   ) {
-    fail("tokenCache", "must have get(key) and set(key, token, ttlMs) methods");
+    throw new RangeError(
+      `almara-pay: options.tokenLockWaitMs must be an integer from 1 to ${MAX_TIMEOUT_MS}, got ${String(tokenLockWaitMs)}`,
+    );
   }
   if (
-    options.logger !== undefined &&
-    (typeof options.logger !== "object" || options.logger === null)
-  ) {
-    fail("logger", "must be an object with debug/info/warn/error methods");
-  }
+    options.dangerouslyAllowBrowser !== undefined &&
+    typeof options.dangerouslyAllowBrowser !== "boolean"
+  )
+    fail("dangerouslyAllowBrowser", "must be true or false");
+  refuseBrowser(options.dangerouslyAllowBrowser === true);
+  const logger = checkLogger(options.logger);
   const userFetch = options.fetch;
   return {
     baseUrl,
@@ -169,6 +222,7 @@ export function resolveOptions(options: AlmaraPayOptions): ResolvedOptions {
     // Look globalThis.fetch up at each call, so a fetch installed later (a test interceptor) is used.
     fetch: userFetch ?? ((input, init) => globalThis.fetch(input, init)),
     tokenCache,
-    logger: options.logger,
+    tokenLockWaitMs,
+    logger,
   };
 }

@@ -41,8 +41,10 @@ export function createRedisTokenCache(options: RedisTokenCacheOptions): TokenCac
     throw new TypeError("almara-pay: createRedisTokenCache needs a `command` function");
   }
   const timeoutMs = options.commandTimeoutMs ?? 500;
-  if (!(timeoutMs > 0)) {
-    throw new RangeError(`almara-pay: commandTimeoutMs must be positive, got ${timeoutMs}`);
+  if (typeof timeoutMs !== "number" || !(timeoutMs > 0) || timeoutMs > 2_147_483_647) {
+    throw new RangeError(
+      `almara-pay: createRedisTokenCache options.commandTimeoutMs must be from 1 to 2147483647, got ${String(timeoutMs)}`,
+    );
   }
 
   function send(args: string[]): Promise<unknown> {
@@ -53,7 +55,9 @@ export function createRedisTokenCache(options: RedisTokenCacheOptions): TokenCac
         timeoutMs,
       );
     });
-    return Promise.race([options.command(args), timeout]).finally(() => clearTimeout(timer));
+    // A command that throws synchronously becomes a failed command, never an unhandled rejection.
+    const reply = Promise.resolve().then(() => options.command(args));
+    return Promise.race([reply, timeout]).finally(() => clearTimeout(timer));
   }
 
   /** Tokens are stored as the JSON of a CachedToken; anything else reads as no token. */
@@ -99,3 +103,7 @@ export function createRedisTokenCache(options: RedisTokenCacheOptions): TokenCac
     },
   };
 }
+
+// almara-pay/redis also holds the callback delivery guard in Redis.
+export { createRedisDeliveryGuard } from "./redis-delivery-guard.js";
+export type { RedisDeliveryGuardOptions } from "./redis-delivery-guard.js";

@@ -51,6 +51,16 @@ export const DEFAULT_RETRY: Readonly<Required<RetryOptions>> = Object.freeze({
 
 export type ResolvedRetry = Readonly<Required<RetryOptions>>;
 
+/** The longest delay a timer can hold (2^31 - 1 ms). */
+const MAX_DELAY_MS = 2_147_483_647;
+
+/** The options a caller set (an explicit `undefined` keeps the base value). */
+function withoutUndefined(options: RetryOptions): RetryOptions {
+  return Object.fromEntries(
+    Object.entries(options).filter(([, value]) => value !== undefined),
+  ) as RetryOptions;
+}
+
 /** Merges options over a base policy, checking each value; throws naming the bad option. */
 export function resolveRetry(
   options: RetryOptions | false | undefined,
@@ -62,14 +72,26 @@ export function resolveRetry(
   if (typeof options !== "object" || options === null) {
     throw new TypeError(`almara-pay: options.${name} must be an object or false`);
   }
-  const merged = { ...base, ...options };
-  for (const key of ["retries", "baseDelayMs", "maxDelayMs", "maxRetryAfterMs"] as const) {
-    const value = merged[key];
-    if (typeof value !== "number" || !Number.isFinite(value) || value < 0) {
-      throw new RangeError(
-        `almara-pay: options.${name}.${key} must be a non-negative number, got ${String(value)}`,
+  for (const key of Object.keys(options)) {
+    if (!Object.prototype.hasOwnProperty.call(DEFAULT_RETRY, key)) {
+      throw new TypeError(
+        `almara-pay: options.${name}.${key} is not a retry option (known: ${Object.keys(DEFAULT_RETRY).join(", ")})`,
       );
     }
+  }
+  const merged = { ...base, ...withoutUndefined(options) };
+  for (const key of ["retries", "baseDelayMs", "maxDelayMs", "maxRetryAfterMs"] as const) {
+    const value = merged[key];
+    if (typeof value !== "number" || !Number.isFinite(value) || value < 0 || value > MAX_DELAY_MS) {
+      throw new RangeError(
+        `almara-pay: options.${name}.${key} must be a number from 0 to ${MAX_DELAY_MS}, got ${String(value)}`,
+      );
+    }
+  }
+  if (typeof merged.unsafe !== "boolean") {
+    throw new TypeError(
+      `almara-pay: options.${name}.unsafe must be true or false, got ${typeof merged.unsafe}`,
+    );
   }
   if (!Number.isInteger(merged.retries) || merged.retries > 10) {
     throw new RangeError(
@@ -84,7 +106,7 @@ export function resolveRetry(
       `almara-pay: options.${name}.statuses must be a list of HTTP error statuses (400 to 599)`,
     );
   }
-  return Object.freeze({ ...merged, unsafe: merged.unsafe === true });
+  return Object.freeze({ ...merged, statuses: Object.freeze([...merged.statuses]) });
 }
 
 const IDEMPOTENT_METHODS = new Set(["GET", "HEAD", "OPTIONS", "PUT", "DELETE"]);

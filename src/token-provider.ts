@@ -10,8 +10,9 @@ import {
   isAuthenticationError,
   isInvalidResponseError,
 } from "./errors/index.js";
-import { createLog, type Logger } from "./logger.js";
-import { registerSecret } from "./redact.js";
+import { createLog, errorText, type Logger } from "./logger.js";
+import { checkLogger, checkMs, checkTokenCache, fail } from "./option-checks.js";
+import { Redactor } from "./redact.js";
 import { createTransport, type FetchLike } from "./transport.js";
 
 /** A token and the time it stops being usable. */
@@ -90,6 +91,78 @@ const TOKEN_PATH = "/connect/token";
 /** What an Authorization header can carry after `Bearer `: visible ASCII, no spaces or controls. */
 const HEADER_SAFE = /^[\x21-\x7E]+$/;
 
+/** A token that outlives this is a misconfigured or hostile endpoint (and overflows timers). */
+const MAX_EXPIRES_IN_SECONDS = 366 * 24 * 60 * 60;
+
+function isRedirect(status: number): boolean {
+  return status >= 300 && status < 400;
+}
+
+/**
+ * The token and its lifetime from a 2xx token answer, or an `AuthenticationError` that never
+ * quotes the token: a non-empty `access_token`, `token_type` Bearer (in any casing), and an
+ * `expires_in` that is a finite number of seconds, positive and at most a year.
+ */
+function checkTokenAnswer(
+  data: unknown,
+  tokenUrl: string,
+  status: number,
+): { accessToken: string; expiresIn: number } {
+  const answer = (typeof data === "object" && data !== null ? data : {}) as Record<string, unknown>;
+  const refuse = (why: string) =>
+    new AuthenticationError(`Token request to ${tokenUrl} returned no usable token (${why})`, {
+      status,
+    });
+  const accessToken = answer.access_token;
+  const expiresIn = answer.expires_in;
+  const tokenType = answer.token_type;
+  if (typeof accessToken !== "string" || accessToken === "") throw refuse("no access_token");
+  if (typeof tokenType !== "string" || tokenType.toLowerCase() !== "bearer") {
+    throw refuse(
+      `token_type must be Bearer, got ${typeof tokenType === "string" ? JSON.stringify(tokenType.slice(0, 40)) : typeof tokenType}`,
+    );
+  }
+  if (
+    typeof expiresIn !== "number" ||
+    !Number.isFinite(expiresIn) ||
+    !(expiresIn > 0) ||
+    expiresIn > MAX_EXPIRES_IN_SECONDS
+  ) {
+    throw refuse(
+      `expires_in must be a number of seconds from 1 to ${MAX_EXPIRES_IN_SECONDS}, got ${typeof expiresIn === "number" ? String(expiresIn) : typeof expiresIn}`,
+    );
+  }
+  return { accessToken, expiresIn };
+}
+
+/**
+ * The shared cache's key for one set of credentials: `almara-pay:token:` and the hex SHA-256 (Web
+ * Crypto) of the token URL, client id, client secret and scope, encoded so that no two sets
+ * collide. A client with another secret (a revoked one, a typo) never reads this one's token, and
+ * the key reveals none of the parts.
+ */
+export async function tokenCacheKey(
+  tokenUrl: string,
+  clientId: string,
+  clientSecret: string,
+  scope: string,
+): Promise<string> {
+  const subtle = globalThis.crypto?.subtle;
+  if (!subtle) {
+    throw new Error("a shared token cache needs Web Crypto (globalThis.crypto.subtle)");
+  }
+  const input = JSON.stringify([
+    "almara-pay token cache v1",
+    tokenUrl,
+    clientId,
+    clientSecret,
+    scope,
+  ]);
+  const digest = await subtle.digest("SHA-256", new TextEncoder().encode(input));
+  const hex = Array.from(new Uint8Array(digest), (byte) => byte.toString(16).padStart(2, "0"));
+  return `almara-pay:token:${hex.join("")}`;
+}
+
 /** Splits a token URL into the base URL openapi-fetch appends `/connect/token` to. */
 export function tokenBaseUrl(tokenUrl: string): string | undefined {
   const url = tokenUrl.replace(/\/+$/, "");
@@ -97,27 +170,56 @@ export function tokenBaseUrl(tokenUrl: string): string | undefined {
 }
 
 export function createTokenProvider(options: TokenProviderOptions): TokenProvider {
+  if (typeof options !== "object" || options === null) {
+    throw new TypeError("almara-pay: createTokenProvider needs an options object");
+  }
+  if (typeof options.tokenUrl !== "string") fail("tokenUrl", "is required (a string)");
   const baseUrl = tokenBaseUrl(options.tokenUrl);
   if (baseUrl === undefined) {
     throw new RangeError(
       `almara-pay: tokenUrl must end with ${TOKEN_PATH}, got ${options.tokenUrl}`,
     );
   }
-  registerSecret(options.clientSecret);
+  for (const key of ["clientId", "clientSecret"] as const) {
+    if (typeof options[key] !== "string" || options[key] === "")
+      fail(key, "is required (a non-empty string)");
+  }
+  if (options.scope !== undefined && typeof options.scope !== "string")
+    fail("scope", "must be a string");
+  if (options.fetch !== undefined && typeof options.fetch !== "function")
+    fail("fetch", "must be a function");
+  // This provider's redactor: the secret pinned for as long as the provider (its client) lives.
+  const redactor = new Redactor();
+  redactor.pinSecret(options.clientSecret, options.clientId);
   const scope = options.scope ?? "PyPay_api";
-  const skewMs = (options.refreshSkewSeconds ?? 60) * 1000;
-  const cooldownMs = options.failureCooldownMs ?? 1000;
-  const log = createLog(options.logger);
-  const cache = options.cache;
-  const cacheKey = `almara-pay:token:${options.tokenUrl}:${options.clientId}:${scope}`;
-  const lockWaitMs = options.lockWaitMs ?? 10_000;
+  const skewMs = checkMs("refreshSkewSeconds", options.refreshSkewSeconds, 60, 0, "seconds") * 1000;
+  const cooldownMs = checkMs("failureCooldownMs", options.failureCooldownMs, 1000, 0);
+  const timeoutMs = checkMs("timeoutMs", options.timeoutMs, 30_000);
+  const lockWaitMs = checkMs("lockWaitMs", options.lockWaitMs, 10_000);
+  const log = createLog(checkLogger(options.logger));
+  const cache = checkTokenCache(options.cache);
+  if (cache && !globalThis.crypto?.subtle) {
+    throw new TypeError(
+      "almara-pay: a shared token cache needs Web Crypto (globalThis.crypto.subtle) to derive its key",
+    );
+  }
   const client = createClient<paths>({
     baseUrl,
     fetch: createTransport({
       fetch: options.fetch ?? ((input, init) => globalThis.fetch(input, init)),
-      timeoutMs: options.timeoutMs ?? 30_000,
+      timeoutMs,
     }),
   });
+
+  let cacheKeyPromise: Promise<string> | undefined;
+  /** The cache key, computed once (Web Crypto digests are asynchronous). */
+  const cacheKeyOf = () =>
+    (cacheKeyPromise ??= tokenCacheKey(
+      options.tokenUrl,
+      options.clientId,
+      options.clientSecret,
+      scope,
+    ));
 
   let current: (CachedToken & { refreshAt: number }) | undefined;
   let inflight: Promise<string> | undefined;
@@ -127,7 +229,7 @@ export function createTokenProvider(options: TokenProviderOptions): TokenProvide
   let refused: string | undefined;
 
   function remember(token: CachedToken, lifetimeMs: number): string {
-    registerSecret(token.accessToken);
+    redactor.addToken(token.accessToken);
     if (!HEADER_SAFE.test(token.accessToken)) {
       // Never quoted: the message must not carry the token it refuses.
       throw new AuthenticationError(
@@ -141,11 +243,16 @@ export function createTokenProvider(options: TokenProviderOptions): TokenProvide
   async function fromCache(): Promise<string | undefined> {
     if (!cache) return undefined;
     try {
-      const cached = await cache.get(cacheKey);
+      const cached = await cache.get(await cacheKeyOf());
       if (!cached) return undefined;
       if (
+        typeof cached !== "object" ||
         typeof cached.accessToken !== "string" ||
         typeof cached.expiresAt !== "number" ||
+        !Number.isFinite(cached.expiresAt) ||
+        cached.expiresAt - Date.now() > MAX_EXPIRES_IN_SECONDS * 1000 ||
+        (cached.issuedAt !== undefined &&
+          (typeof cached.issuedAt !== "number" || !(cached.issuedAt < cached.expiresAt))) ||
         !HEADER_SAFE.test(cached.accessToken) ||
         cached.accessToken === refused
       ) {
@@ -158,7 +265,7 @@ export function createTokenProvider(options: TokenProviderOptions): TokenProvide
       log("debug", "token taken from the shared cache");
       return token;
     } catch (error) {
-      log("warn", "token cache read failed; requesting a token", { error: String(error) });
+      log("warn", "token cache read failed; requesting a token", { error: errorText(error) });
       return undefined;
     }
   }
@@ -175,6 +282,8 @@ export function createTokenProvider(options: TokenProviderOptions): TokenProvide
           scope,
         },
         headers: { "Content-Type": "application/x-www-form-urlencoded" },
+        // A redirect would carry the client secret to wherever it points: never followed.
+        redirect: "manual",
         bodySerializer: (body) => new URLSearchParams(body as Record<string, string>).toString(),
       });
     } catch (error) {
@@ -191,6 +300,12 @@ export function createTokenProvider(options: TokenProviderOptions): TokenProvide
       );
     }
     const { data, error, response } = result;
+    if (response.redirected || response.type === "opaqueredirect" || isRedirect(response.status)) {
+      throw new AuthenticationError(
+        `Token request to ${options.tokenUrl} was answered with a redirect (HTTP ${response.status}), which is never followed: the client secret must not travel on. Set tokenUrl to the token endpoint itself`,
+        { status: response.status },
+      );
+    }
     if (error !== undefined || !response.ok) {
       const body = (error ?? {}) as { error?: unknown; error_description?: unknown };
       const code = typeof body.error === "string" ? body.error : undefined;
@@ -202,19 +317,7 @@ export function createTokenProvider(options: TokenProviderOptions): TokenProvide
         status: response.status,
       });
     }
-    const accessToken = (data as { access_token?: unknown } | undefined)?.access_token;
-    const expiresIn = (data as { expires_in?: unknown } | undefined)?.expires_in;
-    if (
-      typeof accessToken !== "string" ||
-      accessToken === "" ||
-      typeof expiresIn !== "number" ||
-      !(expiresIn > 0)
-    ) {
-      throw new AuthenticationError(
-        `Token request to ${options.tokenUrl} returned no usable token (access_token and a positive expires_in are required)`,
-        { status: response.status },
-      );
-    }
+    const { accessToken, expiresIn } = checkTokenAnswer(data, options.tokenUrl, response.status);
     const lifetimeMs = expiresIn * 1000;
     const issuedAt = Date.now();
     const token: CachedToken = { accessToken, expiresAt: issuedAt + lifetimeMs, issuedAt };
@@ -222,10 +325,10 @@ export function createTokenProvider(options: TokenProviderOptions): TokenProvide
     log("info", "token obtained", { expiresInSeconds: expiresIn });
     if (cache) {
       try {
-        await cache.set(cacheKey, token, lifetimeMs);
+        await cache.set(await cacheKeyOf(), token, lifetimeMs);
       } catch (cacheError) {
         log("warn", "token cache write failed; keeping the token in memory", {
-          error: String(cacheError),
+          error: errorText(cacheError),
         });
       }
     }
@@ -242,9 +345,9 @@ export function createTokenProvider(options: TokenProviderOptions): TokenProvide
     for (let pause = 10; ; pause = Math.min(pause * 2, 200)) {
       let release: (() => Promise<void>) | undefined;
       try {
-        release = await cache.lock(`${cacheKey}:refresh`, lockWaitMs);
+        release = await cache.lock(`${await cacheKeyOf()}:refresh`, lockWaitMs);
       } catch (error) {
-        log("warn", "token cache lock failed; requesting a token", { error: String(error) });
+        log("warn", "token cache lock failed; requesting a token", { error: errorText(error) });
         return request();
       }
       if (release) {
@@ -253,7 +356,7 @@ export function createTokenProvider(options: TokenProviderOptions): TokenProvide
           return (await fromCache()) ?? (await request());
         } finally {
           await release().catch((error: unknown) =>
-            log("warn", "token cache unlock failed", { error: String(error) }),
+            log("warn", "token cache unlock failed", { error: errorText(error) }),
           );
         }
       }
@@ -305,9 +408,9 @@ export function createTokenProvider(options: TokenProviderOptions): TokenProvide
       failure = undefined;
       if (cache?.delete) {
         try {
-          await cache.delete(cacheKey, stale);
+          await cache.delete(await cacheKeyOf(), stale);
         } catch (error) {
-          log("warn", "token cache delete failed", { error: String(error) });
+          log("warn", "token cache delete failed", { error: errorText(error) });
         }
       }
     },

@@ -1,5 +1,5 @@
 /** Errors made from the API's HTTP error answers (thrown by `unwrap()`). */
-import { redactText, redactValue } from "../redact.js";
+import { redactFields, redactValue } from "../redact.js";
 import { AlmaraPayError, type AlmaraPayErrorKind, type AlmaraPayErrorOptions } from "./base.js";
 import { parseErrorBody, type ApiErrorKind } from "./error-body.js";
 
@@ -79,8 +79,9 @@ export class ApiError extends AlmaraPayError {
     this.traceId = parsed.traceId;
     this.requestId = requestIdOf(init.headers);
     this.fieldErrors = parsed.fieldErrors;
-    this.reason = parsed.reason === undefined ? undefined : redactText(parsed.reason);
+    this.reason = parsed.reason;
     this.originatorConversationId = init.originatorConversationId;
+    redactFields(this);
   }
 }
 
@@ -117,5 +118,6 @@ export class DuplicateIdError extends AlmaraPayError {
     this.originatorConversationId = init.originatorConversationId;
     this.body = redactValue(init.body);
     this.requestId = requestIdOf(init.headers);
+    redactFields(this);
   }
 }

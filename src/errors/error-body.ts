@@ -15,6 +15,27 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
+/** A body value as text, even one whose `toString` is a hostile key (`{"toString": 1}`). */
+function text(value: unknown): string {
+  if (typeof value === "string") return value;
+  if (value === undefined || value === null) return "";
+  return JSON.stringify(value) ?? "";
+}
+
+/**
+ * Field → messages, built in a Map: a field named `__proto__`, `constructor` or `toString`
+ * cannot reach a prototype, and the result holds only own keys.
+ */
+function fieldMessages(entries: Iterable<[string, string[]]>): Record<string, string[]> {
+  const byField = new Map<string, string[]>();
+  for (const [field, messages] of entries) {
+    const list = byField.get(field);
+    if (list) list.push(...messages);
+    else byField.set(field, [...messages]);
+  }
+  return Object.fromEntries(byField);
+}
+
 /** Recognises ProblemDetails, the domain error `{ appDomainName, timestamp, reason }` and OAuth errors. */
 export function parseErrorBody(body: unknown): ParsedErrorBody {
   if (!isRecord(body)) return { kind: "unknown" };
@@ -23,12 +44,11 @@ export function parseErrorBody(body: unknown): ParsedErrorBody {
   }
   if (Array.isArray(body.errors) && "appDomainName" in body) {
     // The domain validation error: errors is a list of { field, message }.
-    const fieldErrors: Record<string, string[]> = {};
-    for (const entry of body.errors as unknown[]) {
-      if (!isRecord(entry)) continue;
-      const field = String(entry.field ?? "");
-      (fieldErrors[field] ??= []).push(String(entry.message ?? ""));
-    }
+    const fieldErrors = fieldMessages(
+      (body.errors as unknown[])
+        .filter(isRecord)
+        .map((entry) => [text(entry.field), [text(entry.message)]]),
+    );
     const summary = Object.values(fieldErrors).flat().join("; ");
     return { kind: "domain", ...(summary ? { summary, reason: summary } : {}), fieldErrors };
   }
@@ -39,17 +59,18 @@ export function parseErrorBody(body: unknown): ParsedErrorBody {
   }
   if (typeof body.title === "string" || isRecord(body.errors)) {
     const fieldErrors = isRecord(body.errors)
-      ? Object.fromEntries(
+      ? fieldMessages(
           Object.entries(body.errors).map(([field, messages]) => [
             field,
-            Array.isArray(messages) ? messages.map(String) : [String(messages)],
+            Array.isArray(messages) ? messages.map(text) : [text(messages)],
           ]),
         )
       : undefined;
     const fields = fieldErrors
       ? Object.entries(fieldErrors).map(([field, messages]) => `${field}: ${messages.join(" ")}`)
       : [];
-    const summary = fields.length > 0 ? fields.join("; ") : (body.title as string | undefined);
+    const title = typeof body.title === "string" ? body.title : undefined;
+    const summary = fields.length > 0 ? fields.join("; ") : title;
     return {
       kind: "problem",
       ...(summary === undefined ? {} : { summary }),

@@ -1,4 +1,5 @@
 /** What went wrong between the SDK and the API: no answer, no answer in time, an unreadable answer. */
+import { redactFields } from "../redact.js";
 import { AlmaraPayError, type AlmaraPayErrorKind, type AlmaraPayErrorOptions } from "./base.js";
 
 /** Error codes that prove the request never left: nothing was connected to send it to. */
@@ -36,6 +37,7 @@ export class NetworkError extends AlmaraPayError {
     this.method = method;
     this.path = path;
     this.requestSent = !neverConnected(options.cause);
+    redactFields(this);
   }
 }
 
@@ -60,6 +62,7 @@ export class InvalidResponseError extends AlmaraPayError {
     this.method = method;
     this.path = path;
     this.status = status;
+    redactFields(this);
   }
 }
 
@@ -80,5 +83,6 @@ export class TimeoutError extends AlmaraPayError {
     this.method = method;
     this.path = path;
     this.timeoutMs = timeoutMs;
+    redactFields(this);
   }
 }

@@ -6,6 +6,7 @@ import { describe, expect, it } from "vitest";
 import { createTokenProvider, type TokenProviderOptions } from "../../src/index.js";
 import { BASE_URL, CREDENTIALS, createFakeApi, json, type FakeApi } from "../support/fake-api.js";
 import { createMemoryTokenCache } from "../support/memory-token-cache.js";
+import { tokenCacheKey } from "../../src/token-provider.js";
 
 function provider(api: FakeApi, extra: Partial<TokenProviderOptions> = {}) {
   return createTokenProvider({
@@ -96,7 +97,7 @@ describe("a token shared through a lockable cache", () => {
       lockWaitMs: 100,
       logger: { warn: (m) => warnings.push(m) },
     });
-    const key = `almara-pay:token:${BASE_URL}/connect/token:${CREDENTIALS.clientId}:PyPay_api:refresh`;
+    const key = `${await tokenCacheKey(`${BASE_URL}/connect/token`, CREDENTIALS.clientId, CREDENTIALS.clientSecret, "PyPay_api")}:refresh`;
     cache.locks.add(key); // a process that took the lock and died
     const started = Date.now();
     const token = await stuck.getToken();

@@ -78,7 +78,7 @@ describe("option validation at construction", () => {
     [
       { tokenCache: {} },
       TypeError,
-      "almara-pay: options.tokenCache must have get(key) and set(key, token, ttlMs) methods",
+      "almara-pay: options.tokenCache must be an object with get(key) and set(key, token, ttlMs) methods",
     ],
     [{ scope: "" }, TypeError, "almara-pay: options.scope is required (a non-empty string)"],
   ])("rejects %j", (overrides, type, message) => {
