@@ -7,6 +7,7 @@ import { InvalidResponseError, NetworkError, TimeoutError } from "./errors/index
 import { bufferedResponse, type Decoded } from "./buffered-response.js";
 import { operationContextOf } from "./operation-context.js";
 import { describeRequest, requestOption, tagResponse } from "./request-info.js";
+import { redactText } from "./redact.js";
 
 export type FetchLike = (input: Request, init?: RequestInit) => Promise<Response>;
 
@@ -90,13 +91,16 @@ export function createTransport(options: TransportOptions): FetchLike {
         stopped,
       ]);
       // Read the whole body here, so a body that stalls is covered by the timeout too.
-      const bytes = await readBody(answer, limit, stopped, method, path);
+      const read = await readBody(answer, limit, stopped, method, path);
+      // An error answer becomes the caller's `{ error }` value: one that echoes a secret is scrubbed.
+      const refused = answer.status >= 400;
+      const bytes = refused ? redactBytes(read) : read;
       const expectJson = operationContextOf(request)?.expectJson;
       const decoded = checkJsonBody(answer, bytes, method, path, expectJson);
       const init = {
         status: answer.status,
-        statusText: answer.statusText,
-        headers: answer.headers,
+        statusText: refused ? redactText(answer.statusText) : answer.statusText,
+        headers: refused ? redactHeaders(answer.headers) : answer.headers,
       };
       const response = NULL_BODY_STATUSES.has(answer.status)
         ? emptyResponse(init)
@@ -113,6 +117,26 @@ export function createTransport(options: TransportOptions): FetchLike {
       request.signal.removeEventListener("abort", onCallerAbort);
     }
   };
+}
+
+/** The bytes with every live secret scrubbed from their text (the same bytes when none is there). */
+function redactBytes(bytes: Uint8Array): Uint8Array {
+  if (bytes.byteLength === 0) return bytes;
+  const text = utf8.decode(bytes);
+  const scrubbed = redactText(text);
+  return scrubbed === text ? bytes : new TextEncoder().encode(scrubbed);
+}
+
+/** The headers with every live secret scrubbed from their values (the same object when none is). */
+function redactHeaders(headers: Headers): Headers {
+  let copy: Headers | undefined;
+  headers.forEach((value, name) => {
+    const scrubbed = redactText(value);
+    if (scrubbed === value) return;
+    copy ??= new Headers(headers);
+    copy.set(name, scrubbed);
+  });
+  return copy ?? headers;
 }
 
 /** A bodiless answer whose headers say so (a declared length would make a reader expect a body). */
