@@ -36,8 +36,32 @@ export type CheckoutCallback = components["schemas"]["CheckoutOrder"];
 /** What a callback body may arrive as: raw text or bytes, or already parsed JSON. */
 export type CallbackBody = string | Uint8Array | ArrayBuffer | unknown;
 
-/** Bodies larger than this are refused before parsing. */
+/** Bodies larger than this many bytes (UTF-8, for text) are refused before parsing. */
 const MAX_CALLBACK_BYTES = 1024 * 1024;
+
+/**
+ * Whether `text` takes more than `limit` bytes in UTF-8, counted without encoding it: a UTF-16
+ * unit takes 1 to 3 bytes (a surrogate pair, two units, takes 4), so the length alone settles most
+ * texts and only those in between are counted, stopping as soon as the limit is passed.
+ *
+ * @example
+ * exceedsUtf8Bytes("€".repeat(400_000), 1024 * 1024); // true: 1,200,000 bytes in 400,000 units
+ */
+export function exceedsUtf8Bytes(text: string, limit: number): boolean {
+  if (text.length > limit) return true;
+  if (text.length * 3 <= limit) return false;
+  let bytes = 0;
+  for (let i = 0; i < text.length && bytes <= limit; i++) {
+    const unit = text.charCodeAt(i);
+    if (unit < 0x80) bytes += 1;
+    else if (unit < 0x800) bytes += 2;
+    else if (unit >= 0xd800 && unit < 0xdc00 && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      bytes += 4; // a surrogate pair: one code point beyond the BMP
+      i++;
+    } else bytes += 3; // the rest of the BMP, and a lone surrogate (encoded as U+FFFD)
+  }
+  return bytes > limit;
+}
 
 function pointerToField(pointer: string): string {
   if (pointer === "") return "$";
@@ -57,7 +81,7 @@ function parseWith<T>(name: string, schema: JsonSchema, raw: CallbackBody): T {
       value = new TextDecoder("utf-8", { fatal: true }).decode(raw);
     }
     if (typeof value === "string") {
-      if (value.length > MAX_CALLBACK_BYTES)
+      if (exceedsUtf8Bytes(value, MAX_CALLBACK_BYTES))
         throw new CallbackError(name, "$", "is larger than 1 MiB");
       value = JSON.parse(value);
     }

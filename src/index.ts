@@ -63,6 +63,45 @@ export type {
   KycCallback,
   PaymentOrderCallback,
 } from "./callbacks.js";
+export {
+  confirmAccountValidationCallback,
+  confirmAirtimeCallback,
+  confirmBillPaymentCallback,
+  confirmCheckoutCallback,
+  confirmExpressDepositCallback,
+  confirmKycCallback,
+  confirmPaymentOrderCallback,
+} from "./callbacks/confirm.js";
+export type {
+  ConfirmCallbackOptions,
+  ConfirmExpressDepositOptions,
+  Confirmed,
+} from "./callbacks/confirm.js";
+export { callbackKey } from "./callbacks/claims.js";
+export type { CallbackEvents, CallbackKind } from "./callbacks/claims.js";
+export {
+  DEFAULT_DELIVERY_LEASE_MS,
+  DEFAULT_DELIVERY_TTL_MS,
+  createMemoryDeliveryGuard,
+  processOnce,
+} from "./callbacks/delivery-guard.js";
+export type {
+  CallbackDeliveryGuard,
+  DeliveryClaim,
+  MemoryDeliveryGuardOptions,
+  ProcessOnceResult,
+} from "./callbacks/delivery-guard.js";
+export { findAccountValidationOutcome } from "./outcomes/account-validation.js";
+export type {
+  AccountValidationOutcome,
+  AccountValidationRecord,
+} from "./outcomes/account-validation.js";
+export { findKycOutcome } from "./outcomes/kyc.js";
+export type { KycOutcome, KycRecord } from "./outcomes/kyc.js";
+export { findCheckoutOutcome } from "./outcomes/checkout.js";
+export type { CheckoutOutcome, CheckoutRecord } from "./outcomes/checkout.js";
+export { UnconfirmedCallbackError, isUnconfirmedCallbackError } from "./errors/index.js";
+export type { CallbackState } from "./errors/index.js";
 export type { ResultAction, ResultCode, ResultCodeInfo } from "./result-codes.js";
 export type { FetchLike, TransportOptions } from "./transport.js";
 

@@ -18,7 +18,8 @@ export type AlmaraPayErrorKind =
   | "TimeoutError"
   | "InvalidResponseError"
   | "AmbiguousOutcomeError"
-  | "CallbackError";
+  | "CallbackError"
+  | "UnconfirmedCallbackError";
 
 export interface AlmaraPayErrorOptions {
   cause?: unknown;

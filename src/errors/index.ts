@@ -6,7 +6,12 @@
  */
 import { kindOf, type AlmaraPayErrorKind } from "./base.js";
 import type { ApiError, DuplicateIdError } from "./api-error.js";
-import type { AmbiguousOutcomeError, AuthenticationError, CallbackError } from "./other-errors.js";
+import type {
+  AmbiguousOutcomeError,
+  AuthenticationError,
+  CallbackError,
+  UnconfirmedCallbackError,
+} from "./other-errors.js";
 import type { InvalidResponseError, NetworkError, TimeoutError } from "./transport-errors.js";
 import type { AlmaraPayError } from "./base.js";
 
@@ -17,7 +22,13 @@ export type { ApiErrorInit } from "./api-error.js";
 export { isDuplicateIdBody, parseErrorBody } from "./error-body.js";
 export type { ApiErrorKind } from "./error-body.js";
 export { InvalidResponseError, NetworkError, TimeoutError } from "./transport-errors.js";
-export { AmbiguousOutcomeError, AuthenticationError, CallbackError } from "./other-errors.js";
+export {
+  AmbiguousOutcomeError,
+  AuthenticationError,
+  CallbackError,
+  UnconfirmedCallbackError,
+} from "./other-errors.js";
+export type { CallbackState } from "./other-errors.js";
 
 const is =
   <T>(kind: AlmaraPayErrorKind) =>
@@ -44,3 +55,10 @@ export const isInvalidResponseError = is<InvalidResponseError>("InvalidResponseE
 export const isAmbiguousOutcomeError = is<AmbiguousOutcomeError>("AmbiguousOutcomeError");
 /** True for a `CallbackError`, from any realm or bundle. */
 export const isCallbackError = is<CallbackError>("CallbackError");
+/**
+ * True for an `UnconfirmedCallbackError`, from any realm or bundle.
+ *
+ * @example
+ * if (isUnconfirmedCallbackError(error)) return response.writeHead(500).end(); // not acted on
+ */
+export const isUnconfirmedCallbackError = is<UnconfirmedCallbackError>("UnconfirmedCallbackError");

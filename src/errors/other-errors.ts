@@ -1,4 +1,8 @@
-/** The token endpoint's failures, unknown outcomes of money-moving requests, and bad callbacks. */
+/**
+ * The token endpoint's failures, unknown outcomes of money-moving requests, bad callbacks, and
+ * callbacks the API does not confirm.
+ */
+import { redactFields } from "../redact.js";
 import { AlmaraPayError, type AlmaraPayErrorKind, type AlmaraPayErrorOptions } from "./base.js";
 
 /** The token endpoint refused or failed; no API call was made. */
@@ -17,6 +21,7 @@ export class AuthenticationError extends AlmaraPayError {
     super(message, options);
     this.oauthError = init.oauthError;
     this.status = init.status;
+    redactFields(this);
   }
 }
 
@@ -62,6 +67,7 @@ export class AmbiguousOutcomeError extends AlmaraPayError {
     this.originatorConversationId = init.originatorConversationId;
     this.status = init.status;
     this.recorded = init.recorded ?? false;
+    redactFields(this);
   }
 }
 
@@ -84,5 +90,67 @@ export class CallbackError extends AlmaraPayError {
     );
     this.field = field;
     this.reason = reason;
+    redactFields(this);
+  }
+}
+
+/**
+ * Where a transaction stands, as a callback claims it or as the API has it.
+ *
+ * @example
+ * const claimed: CallbackState = "completed";
+ */
+export type CallbackState = "completed" | "failed" | "pending";
+
+/**
+ * A callback the API does not confirm: the API holds no transaction under its id, has it in
+ * another state, or records other details (amount, receipt) than the callback claims — or the
+ * callback could not be looked up at all. Do not act on this callback: act on what the API says.
+ * The API signs no callback, so a body alone proves nothing.
+ *
+ * @example
+ * try {
+ *   await confirmBillPaymentCallback(pay, rawBody);
+ * } catch (error) {
+ *   if (isUnconfirmedCallbackError(error)) log.warn(error.claimed, error.confirmed, error.reason);
+ * }
+ */
+export class UnconfirmedCallbackError extends AlmaraPayError {
+  static override readonly kind: AlmaraPayErrorKind = "UnconfirmedCallbackError";
+  /** Which callback (`Bill payment`, `Payout`, …). */
+  readonly callback: string;
+  /** The id it was looked up by, when it carried one. */
+  readonly id: string | undefined;
+  /** The state the callback claims. */
+  readonly claimed: CallbackState;
+  /**
+   * The state the API has it in; `not-found` when the API holds nothing under the id;
+   * `not-looked-up` when the callback carries no id to look it up by.
+   */
+  readonly confirmed: CallbackState | "not-found" | "not-looked-up";
+  /** What did not match, in words. */
+  readonly reason: string;
+
+  constructor(
+    init: {
+      callback: string;
+      id: string | undefined;
+      claimed: CallbackState;
+      confirmed: CallbackState | "not-found" | "not-looked-up";
+      reason: string;
+    },
+    options: AlmaraPayErrorOptions = {},
+  ) {
+    super(
+      `${init.callback} callback ${init.id ?? "(without an id)"} is not confirmed by the API: ` +
+        `${init.reason}; do not act on this callback`,
+      options,
+    );
+    this.callback = init.callback;
+    this.id = init.id;
+    this.claimed = init.claimed;
+    this.confirmed = init.confirmed;
+    this.reason = init.reason;
+    redactFields(this);
   }
 }

@@ -599,6 +599,8 @@ export interface webhooks {
      *     Settings) when a payout line is processed. Client code reads it as the body of
      *     `GET /v1/payment-order/check-status`, and so does this spec: the result of each line is in
      *     `orderLines[].transactionOutcome.resultCode`. Answer 200 to acknowledge it.
+     *     The API documents no authentication for this callback (no signature, no source addresses):
+     *     confirm it by looking the transaction up before acting on it.
      */
     post: operations["paymentOrderResultWebhook"];
     delete?: never;

@@ -8,6 +8,7 @@ import {
   readCallback,
   unwrap,
 } from "../../src/index.js";
+import { exceedsUtf8Bytes } from "../../src/callbacks.js";
 import { billPayment } from "../support/fixtures.js";
 import { startHarness, startReceiver } from "../support/sandbox.js";
 import { at } from "../support/spec.js";
@@ -95,6 +96,42 @@ describe("parseBillPaymentCallback", () => {
       field: "$",
       reason: "is larger than 1 MiB",
     });
+  });
+});
+
+describe("the 1 MiB limit of a text body", () => {
+  const MiB = 1024 * 1024;
+
+  it("counts UTF-8 bytes, not UTF-16 units", () => {
+    // 400,000 "€" are 400,000 units but 1,200,000 bytes.
+    const large = JSON.stringify({ ...example, narration: "€".repeat(400_000) });
+    expect(large.length).toBeLessThan(MiB);
+    expect(rejection(large)).toMatchObject({ field: "$", reason: "is larger than 1 MiB" });
+  });
+
+  it("takes exactly 1 MiB, surrogate pairs counted as 4 bytes, and refuses one byte more", () => {
+    const room = MiB - Buffer.byteLength(JSON.stringify({ ...example, narration: "" }));
+    const narration = "😀".repeat(Math.floor(room / 4)) + "a".repeat(room % 4);
+    const fits = JSON.stringify({ ...example, narration });
+    expect(Buffer.byteLength(fits)).toBe(MiB);
+    expect(parseBillPaymentCallback(fits).narration).toBe(narration);
+    expect(rejection(JSON.stringify({ ...example, narration: `${narration}a` }))).toMatchObject({
+      reason: "is larger than 1 MiB",
+    });
+  });
+
+  it("agrees with Buffer.byteLength around the limit, lone surrogates included", () => {
+    const pieces = ["a", "é", "€", "😀", "\ud800", "\udfff"];
+    let seed = 7;
+    const random = () => (seed = (seed * 48271) % 2147483647) / 2147483647;
+    for (let i = 0; i < 200; i++) {
+      let text = "";
+      while (text.length < 400) text += pieces[Math.floor(random() * pieces.length)];
+      const limit = Buffer.byteLength(text) + Math.floor(random() * 5) - 2;
+      expect(exceedsUtf8Bytes(text, limit), JSON.stringify(text)).toBe(
+        Buffer.byteLength(text) > limit,
+      );
+    }
   });
 });
 

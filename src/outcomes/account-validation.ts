@@ -1,0 +1,101 @@
+/**
+ * Settling an account validation whose result is unknown (a callback that never came, or one to
+ * confirm): look it up by its `systemTraceAuditNumber` (STAN), optionally polling.
+ */
+import type { components } from "../generated/schema.js";
+import {
+  pollOutcome,
+  type FindOutcomeOptions,
+  type LookupClient,
+  type NotFoundOutcome,
+} from "./poll.js";
+
+/**
+ * An account validation as the API keeps it (`GET /v1/account/query`).
+ *
+ * @example
+ * const holder = (record: AccountValidationRecord) => record.transactionCreditParty;
+ */
+export type AccountValidationRecord = components["schemas"]["AccountValidationStatus"];
+
+/**
+ * What an account validation came to.
+ *
+ * @example
+ * const outcome: AccountValidationOutcome = await findAccountValidationOutcome(pay, stan);
+ */
+export type AccountValidationOutcome =
+  /** The account exists (`resultCode` `"0"`): `record.transactionCreditParty` names its holder. */
+  | { state: "completed"; record: AccountValidationRecord }
+  /** Validated, and not found or refused: `record.resultDesc` says why. */
+  | { state: "failed"; record: AccountValidationRecord }
+  /** Not validated yet (after `waitMs`, if polling). */
+  | { state: "pending"; record: AccountValidationRecord }
+  /** Not recorded after `waitMs`. */
+  | NotFoundOutcome;
+
+/**
+ * Looks an account validation up by its `systemTraceAuditNumber`, polling through "not found" and
+ * "pending" for up to `waitMs`. Error answers other than 404 are thrown as `ApiError`.
+ *
+ * @example
+ * const outcome = await findAccountValidationOutcome(pay, stan, { waitMs: 30_000 });
+ * if (outcome.state === "completed") console.log(outcome.record.transactionCreditParty);
+ */
+export async function findAccountValidationOutcome(
+  client: LookupClient,
+  systemTraceAuditNumber: string,
+  options: FindOutcomeOptions = {},
+): Promise<AccountValidationOutcome> {
+  checkStan("findAccountValidationOutcome", systemTraceAuditNumber);
+  const outcome = await pollOutcome(
+    "findAccountValidationOutcome",
+    (signal) =>
+      client.GET("/v1/account/query", {
+        params: { query: { stan: systemTraceAuditNumber } },
+        ...(signal ? { signal } : {}),
+      }),
+    classify,
+    systemTraceAuditNumber,
+    options,
+  );
+  return byStan(outcome);
+}
+
+/** A validation is final once it carries a result code: `"0"` is an account found. */
+function classify(record: AccountValidationRecord): AccountValidationOutcome {
+  const code = String(record.resultCode ?? "").trim();
+  if (!code) return { state: "pending", record };
+  return { state: code === "0" ? "completed" : "failed", record };
+}
+
+/**
+ * Validations are keyed by STAN, not originatorConversationId: says so in the not-found advice.
+ *
+ * @example
+ * return byStan(await pollOutcome("findKycOutcome", lookUp, classify, stan, options));
+ */
+export function byStan<O extends { state: string }>(
+  outcome: O | NotFoundOutcome,
+): O | NotFoundOutcome {
+  if (outcome.state !== "not-found") return outcome;
+  const notFound = outcome as NotFoundOutcome;
+  return {
+    ...notFound,
+    message: notFound.message.replaceAll("originatorConversationId", "systemTraceAuditNumber"),
+  };
+}
+
+/**
+ * The STAN must be a non-empty string; named as such (the shared poll names the other id).
+ *
+ * @example
+ * checkStan("findKycOutcome", stan); // TypeError unless a non-empty string
+ */
+export function checkStan(name: string, systemTraceAuditNumber: unknown): void {
+  if (typeof systemTraceAuditNumber !== "string" || systemTraceAuditNumber === "") {
+    throw new TypeError(
+      `almara-pay: ${name} needs the systemTraceAuditNumber (a non-empty string)`,
+    );
+  }
+}
