@@ -51,7 +51,7 @@ export {
   parseKycCallback,
   parsePaymentOrderCallback,
   readCallback,
-} from "./callbacks.js";
+} from "./callbacks/parse.js";
 export type {
   AccountValidationCallback,
   AirtimeCallback,
@@ -62,7 +62,7 @@ export type {
   ExpressDepositCallback,
   KycCallback,
   PaymentOrderCallback,
-} from "./callbacks.js";
+} from "./callbacks/parse.js";
 export {
   confirmAccountValidationCallback,
   confirmAirtimeCallback,

@@ -12,7 +12,7 @@ import {
   type ExpressDepositCallback,
   type KycCallback,
   type PaymentOrderCallback,
-} from "../callbacks.js";
+} from "./parse.js";
 import type { CallbackState } from "../errors/index.js";
 import { classifyLine } from "../outcomes/payment-order.js";
 import { describeResultCode } from "../result-codes.js";

@@ -14,7 +14,7 @@ import {
   parseKycCallback,
   parsePaymentOrderCallback,
   type CallbackBody,
-} from "../callbacks.js";
+} from "./parse.js";
 import { UnconfirmedCallbackError } from "../errors/index.js";
 import {
   findAccountValidationOutcome,

@@ -8,7 +8,7 @@ import {
   readCallback,
   unwrap,
 } from "../../src/index.js";
-import { exceedsUtf8Bytes } from "../../src/callbacks.js";
+import { exceedsUtf8Bytes } from "../../src/callbacks/parse.js";
 import { billPayment } from "../support/fixtures.js";
 import { startHarness, startReceiver } from "../support/sandbox.js";
 import { at } from "../support/spec.js";

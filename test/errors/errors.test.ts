@@ -6,6 +6,7 @@ import {
   ApiError,
   AuthenticationError,
   CallbackError,
+  UnconfirmedCallbackError,
   DuplicateIdError,
   InvalidResponseError,
   NetworkError,
@@ -16,6 +17,7 @@ import {
   isApiError,
   isAuthenticationError,
   isCallbackError,
+  isUnconfirmedCallbackError,
   isDuplicateIdError,
   isInvalidResponseError,
   isNetworkError,
@@ -140,6 +142,17 @@ describe("the error hierarchy", () => {
       isAmbiguousOutcomeError,
     ],
     ["CallbackError", new CallbackError("bill payment", "$", "is empty"), isCallbackError],
+    [
+      "UnconfirmedCallbackError",
+      new UnconfirmedCallbackError({
+        callback: "Bill payment",
+        id: "id",
+        claimed: "completed",
+        confirmed: "not-found",
+        reason: "the API holds no transaction under this id",
+      }),
+      isUnconfirmedCallbackError,
+    ],
   ];
 
   it.each(samples)("%s is an AlmaraPayError with its own name and guard", (name, error, guard) => {

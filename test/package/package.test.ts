@@ -214,12 +214,15 @@ describe("package checks", () => {
  * idempotency, timeouts, buffered answers) added about 7 kB; the money-safety pass (duplicate
  * refusals of resends, `DuplicateIdError`, bounded reads, the JSON check of every 2xx, abortable
  * token waits and backoff, literal error kinds, ids and payments recognised in any casing, a
- * replaced Request recognised again) brought it to about 8.9 kB. Every export adds about 12.9 kB
- * (the whole API), the difference being mostly the callback schemas and the four outcome
- * lookups, which grow with the API the spec covers. The budgets leave some room, so growth beyond
- * it is a decision, not an accident.
+ * replaced Request recognised again) brought it to about 8.9 kB; the secrets pass (per-client
+ * redactors scrubbing fields, causes and bodies at any depth, error answers scrubbed, token answers
+ * checked, the digest cache key, every option checked at construction, the browser guard) to about
+ * 11.4 kB. Every export adds about 18.5 kB (the whole API), the difference being mostly the
+ * callback schemas, the seven outcome lookups, the callback confirmations and the delivery guard,
+ * which grow with the API the spec covers. The budgets leave some room, so growth beyond it is a
+ * decision, not an accident.
  */
-const BUDGET = { everyExport: 13.5 * 1024, clientOnly: 9.5 * 1024 };
+const BUDGET = { everyExport: 19.5 * 1024, clientOnly: 12 * 1024 };
 
 describe("the core entry (dist/index.js)", () => {
   it("bundles for a neutral platform: no node: built-ins, no Node-only globals", async () => {

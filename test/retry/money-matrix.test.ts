@@ -290,6 +290,17 @@ describe("the money matrix: every money-moving operation × every fault, settled
         sdk.isAmbiguousOutcomeError,
       ],
       ["CallbackError", new sdk.CallbackError("bill payment", "$", "x"), sdk.isCallbackError],
+      [
+        "UnconfirmedCallbackError",
+        new sdk.UnconfirmedCallbackError({
+          callback: "Payout",
+          id: "i",
+          claimed: "completed",
+          confirmed: "failed",
+          reason: "r",
+        }),
+        sdk.isUnconfirmedCallbackError,
+      ],
     ];
     for (const [kind, error, guard] of samples) {
       expect((error as Error).name).toBe(kind);

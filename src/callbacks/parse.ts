@@ -3,10 +3,10 @@
  * (generated into src/generated/callback-schemas.ts). A parser returns a typed event or throws a
  * `CallbackError` naming the field — never anything else.
  */
-import { CallbackError } from "./errors/index.js";
-import { callbackSchemas } from "./generated/callback-schemas.js";
-import type { components } from "./generated/schema.js";
-import { checkSchema, type JsonSchema } from "./schema-check.js";
+import { CallbackError } from "../errors/index.js";
+import { callbackSchemas } from "../generated/callback-schemas.js";
+import type { components } from "../generated/schema.js";
+import { checkSchema, type JsonSchema } from "../schema-check.js";
 
 /** The body of the bill-payment callback: the stored payment, as `GET /v1/bill-payments` returns it. */
 export type BillPaymentCallback = components["schemas"]["BillPaymentStatus"];
