@@ -70,6 +70,7 @@ export function createAlmaraPay(options: AlmaraPayOptions): AlmaraPayClient {
     timeoutMs: resolved.timeoutMs,
     ...(resolved.tokenCache ? { cache: resolved.tokenCache } : {}),
     lockWaitMs: resolved.tokenLockWaitMs,
+    dangerouslyAllowBrowser: resolved.dangerouslyAllowBrowser,
     ...(resolved.logger ? { logger: resolved.logger } : {}),
   });
   const client = createClient<AlmaraPayPaths, "application/json">({

@@ -24,8 +24,13 @@ export function createLog(logger: Logger | undefined) {
       const write = logger?.[level];
       if (typeof write !== "function") return;
       const scrubbed = redactText(`almara-pay: ${message}`);
-      if (fields === undefined) write.call(logger, scrubbed);
-      else write.call(logger, scrubbed, redactValue(fields));
+      const written: unknown =
+        fields === undefined
+          ? write.call(logger, scrubbed)
+          : write.call(logger, scrubbed, redactValue(fields));
+      // An async logger that rejects must not become an unhandled rejection.
+      if (typeof (written as { catch?: unknown } | undefined)?.catch === "function")
+        (written as Promise<unknown>).catch(() => undefined);
     } catch {
       // dropped on purpose
     }

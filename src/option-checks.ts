@@ -10,6 +10,12 @@ export function fail(option: string, problem: string): never {
   throw new TypeError(`almara-pay: options.${option} ${problem}`);
 }
 
+/** A string with no lone surrogate (it could not be form-encoded or sent). */
+export function checkWellFormed(option: string, value: string): void {
+  if (/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(value))
+    fail(option, "must be well-formed text (it holds a lone UTF-16 surrogate)");
+}
+
 /** A whole number of milliseconds from `min` to the timer limit (or `undefined`: the default). */
 export function checkMs(
   option: string,
@@ -70,4 +76,18 @@ export function checkTokenCache(cache: unknown): TokenCache | undefined {
       fail(`tokenCache.${optional}`, "must be a function when present");
   }
   return cache as TokenCache;
+}
+
+/**
+ * A client holds the client secret: in a page, every visitor could read it. Refused where
+ * `window` and `document` exist unless the caller says they know (`dangerouslyAllowBrowser`).
+ */
+export function refuseBrowser(allowed: boolean, what = "createAlmaraPay"): void {
+  const scope = globalThis as { window?: unknown; document?: unknown };
+  if (allowed || typeof scope.window === "undefined" || typeof scope.document === "undefined")
+    return;
+  throw new TypeError(
+    `almara-pay: ${what} was called in a browser, where every visitor could read the client secret. ` +
+      "Call the API from your server (a small proxy that holds the secret), or pass dangerouslyAllowBrowser: true if this page is not public",
+  );
 }

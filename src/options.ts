@@ -1,5 +1,12 @@
 import type { Logger } from "./logger.js";
-import { checkLogger, checkTokenCache, fail, MAX_TIMEOUT_MS } from "./option-checks.js";
+import {
+  checkLogger,
+  checkTokenCache,
+  checkWellFormed,
+  fail,
+  MAX_TIMEOUT_MS,
+  refuseBrowser,
+} from "./option-checks.js";
 import type { TokenCache } from "./token-provider.js";
 import { tokenBaseUrl } from "./token-provider.js";
 import { DEFAULT_MAX_RESPONSE_BYTES, type FetchLike } from "./transport.js";
@@ -91,6 +98,7 @@ export interface ResolvedOptions {
   tokenCache: TokenCache | undefined;
   tokenLockWaitMs: number;
   logger: Logger | undefined;
+  dangerouslyAllowBrowser: boolean;
 }
 
 function httpUrl(option: string, value: unknown): string {
@@ -116,6 +124,7 @@ function httpUrl(option: string, value: unknown): string {
 function nonEmptyString(option: string, value: unknown): string {
   if (typeof value !== "string" || value.trim() === "")
     fail(option, "is required (a non-empty string)");
+  checkWellFormed(option, value);
   return value;
 }
 
@@ -134,20 +143,6 @@ const OPTION_NAMES = new Set<string>([
   "logger",
   "dangerouslyAllowBrowser",
 ] satisfies Array<keyof AlmaraPayOptions>);
-
-/**
- * A client holds the client secret: in a page, every visitor could read it. Refused where
- * `window` and `document` exist unless the caller says they know (`dangerouslyAllowBrowser`).
- */
-function refuseBrowser(allowed: boolean): void {
-  const scope = globalThis as { window?: unknown; document?: unknown };
-  if (allowed || typeof scope.window === "undefined" || typeof scope.document === "undefined")
-    return;
-  throw new TypeError(
-    "almara-pay: createAlmaraPay was called in a browser, where every visitor could read the client secret. " +
-      "Call the API from your server (a small proxy that holds the secret), or pass dangerouslyAllowBrowser: true if this page is not public",
-  );
-}
 
 /** Checks every option once, at construction, and fills in the defaults. */
 export function resolveOptions(options: AlmaraPayOptions): ResolvedOptions {
@@ -224,5 +219,6 @@ export function resolveOptions(options: AlmaraPayOptions): ResolvedOptions {
     tokenCache,
     tokenLockWaitMs,
     logger,
+    dangerouslyAllowBrowser: options.dangerouslyAllowBrowser === true,
   };
 }

@@ -11,7 +11,14 @@ import {
   isInvalidResponseError,
 } from "./errors/index.js";
 import { createLog, errorText, type Logger } from "./logger.js";
-import { checkLogger, checkMs, checkTokenCache, fail } from "./option-checks.js";
+import {
+  checkLogger,
+  checkMs,
+  checkTokenCache,
+  checkWellFormed,
+  fail,
+  refuseBrowser,
+} from "./option-checks.js";
 import { Redactor } from "./redact.js";
 import { createTransport, type FetchLike } from "./transport.js";
 
@@ -71,6 +78,11 @@ export interface TokenProviderOptions {
   lockWaitMs?: number;
   /** @default undefined (silent) */
   logger?: Logger;
+  /**
+   * Allow a provider where `window` and `document` exist: it holds the client secret, which a page
+   * hands to every visitor. @default false
+   */
+  dangerouslyAllowBrowser?: boolean;
 }
 
 export interface TokenProvider {
@@ -118,14 +130,15 @@ function checkTokenAnswer(
   const tokenType = answer.token_type;
   if (typeof accessToken !== "string" || accessToken === "") throw refuse("no access_token");
   if (typeof tokenType !== "string" || tokenType.toLowerCase() !== "bearer") {
+    // Never quoted: an endpoint could echo anything there.
     throw refuse(
-      `token_type must be Bearer, got ${typeof tokenType === "string" ? JSON.stringify(tokenType.slice(0, 40)) : typeof tokenType}`,
+      typeof tokenType === "string" ? "token_type is not Bearer" : "token_type Bearer is missing",
     );
   }
   if (
     typeof expiresIn !== "number" ||
     !Number.isFinite(expiresIn) ||
-    !(expiresIn > 0) ||
+    !(expiresIn >= 1) ||
     expiresIn > MAX_EXPIRES_IN_SECONDS
   ) {
     throw refuse(
@@ -169,10 +182,12 @@ export function tokenBaseUrl(tokenUrl: string): string | undefined {
   return url.endsWith(TOKEN_PATH) ? url.slice(0, -TOKEN_PATH.length) : undefined;
 }
 
-export function createTokenProvider(options: TokenProviderOptions): TokenProvider {
-  if (typeof options !== "object" || options === null) {
+export function createTokenProvider(input: TokenProviderOptions): TokenProvider {
+  if (typeof input !== "object" || input === null) {
     throw new TypeError("almara-pay: createTokenProvider needs an options object");
   }
+  // Read once: a getter or a later change cannot send a secret the redactor never saw.
+  const options: Readonly<TokenProviderOptions> = Object.freeze({ ...input });
   if (typeof options.tokenUrl !== "string") fail("tokenUrl", "is required (a string)");
   const baseUrl = tokenBaseUrl(options.tokenUrl);
   if (baseUrl === undefined) {
@@ -183,9 +198,17 @@ export function createTokenProvider(options: TokenProviderOptions): TokenProvide
   for (const key of ["clientId", "clientSecret"] as const) {
     if (typeof options[key] !== "string" || options[key] === "")
       fail(key, "is required (a non-empty string)");
+    checkWellFormed(key, options[key]);
   }
   if (options.scope !== undefined && typeof options.scope !== "string")
     fail("scope", "must be a string");
+  if (options.scope !== undefined) checkWellFormed("scope", options.scope);
+  if (
+    options.dangerouslyAllowBrowser !== undefined &&
+    typeof options.dangerouslyAllowBrowser !== "boolean"
+  )
+    fail("dangerouslyAllowBrowser", "must be true or false");
+  refuseBrowser(options.dangerouslyAllowBrowser === true, "createTokenProvider");
   if (options.fetch !== undefined && typeof options.fetch !== "function")
     fail("fetch", "must be a function");
   // This provider's redactor: the secret pinned for as long as the provider (its client) lives.
@@ -229,7 +252,7 @@ export function createTokenProvider(options: TokenProviderOptions): TokenProvide
   let refused: string | undefined;
 
   function remember(token: CachedToken, lifetimeMs: number): string {
-    redactor.addToken(token.accessToken);
+    redactor.addToken(token.accessToken, token.expiresAt);
     if (!HEADER_SAFE.test(token.accessToken)) {
       // Never quoted: the message must not carry the token it refuses.
       throw new AuthenticationError(
@@ -243,24 +266,28 @@ export function createTokenProvider(options: TokenProviderOptions): TokenProvide
   async function fromCache(): Promise<string | undefined> {
     if (!cache) return undefined;
     try {
-      const cached = await cache.get(await cacheKeyOf());
-      if (!cached) return undefined;
+      const value: unknown = await cache.get(await cacheKeyOf());
+      if (!value) return undefined;
+      // Each field read once, then checked: a getter cannot pass the check and change after it.
+      const { accessToken, expiresAt, issuedAt } = value as Partial<
+        Record<keyof CachedToken, unknown>
+      >;
       if (
-        typeof cached !== "object" ||
-        typeof cached.accessToken !== "string" ||
-        typeof cached.expiresAt !== "number" ||
-        !Number.isFinite(cached.expiresAt) ||
-        cached.expiresAt - Date.now() > MAX_EXPIRES_IN_SECONDS * 1000 ||
-        (cached.issuedAt !== undefined &&
-          (typeof cached.issuedAt !== "number" || !(cached.issuedAt < cached.expiresAt))) ||
-        !HEADER_SAFE.test(cached.accessToken) ||
-        cached.accessToken === refused
+        typeof accessToken !== "string" ||
+        typeof expiresAt !== "number" ||
+        !Number.isFinite(expiresAt) ||
+        expiresAt - Date.now() > MAX_EXPIRES_IN_SECONDS * 1000 ||
+        (issuedAt !== undefined && (typeof issuedAt !== "number" || !(issuedAt < expiresAt))) ||
+        !HEADER_SAFE.test(accessToken) ||
+        accessToken === refused
       ) {
         log("warn", "token cache returned an unusable token; requesting a token");
         return undefined;
       }
-      if (cached.expiresAt <= Date.now()) return undefined;
-      const token = remember(cached, cached.expiresAt - (cached.issuedAt ?? Date.now()));
+      if (expiresAt <= Date.now()) return undefined;
+      const cached: CachedToken = { accessToken, expiresAt };
+      if (typeof issuedAt === "number") cached.issuedAt = issuedAt;
+      const token = remember(cached, expiresAt - (cached.issuedAt ?? Date.now()));
       if (Date.now() >= current!.refreshAt) return undefined;
       log("debug", "token taken from the shared cache");
       return token;
@@ -343,21 +370,29 @@ export function createTokenProvider(options: TokenProviderOptions): TokenProvide
     if (!cache?.lock) return request();
     const deadline = Date.now() + lockWaitMs;
     for (let pause = 10; ; pause = Math.min(pause * 2, 200)) {
-      let release: (() => Promise<void>) | undefined;
+      let release: unknown;
       try {
         release = await cache.lock(`${await cacheKeyOf()}:refresh`, lockWaitMs);
       } catch (error) {
         log("warn", "token cache lock failed; requesting a token", { error: errorText(error) });
         return request();
       }
-      if (release) {
+      if (release !== undefined && typeof release !== "function") {
+        log("warn", "token cache lock answered no release function; requesting a token");
+        return request();
+      }
+      if (typeof release === "function") {
+        const unlock = release as () => unknown;
         try {
           // Another process may have stored a token between our read and the lock.
           return (await fromCache()) ?? (await request());
         } finally {
-          await release().catch((error: unknown) =>
-            log("warn", "token cache unlock failed", { error: errorText(error) }),
-          );
+          // Not awaited: an unlock that fails or never settles costs the lock's lifetime, not a call.
+          void Promise.resolve()
+            .then(unlock)
+            .catch((error: unknown) =>
+              log("warn", "token cache unlock failed", { error: errorText(error) }),
+            );
         }
       }
       if (Date.now() >= deadline) {

@@ -7,7 +7,7 @@ import { InvalidResponseError, NetworkError, TimeoutError } from "./errors/index
 import { bufferedResponse, type Decoded } from "./buffered-response.js";
 import { operationContextOf } from "./operation-context.js";
 import { describeRequest, requestOption, tagResponse } from "./request-info.js";
-import { redactText } from "./redact.js";
+import { holdsSecret, redactText, redactValue } from "./redact.js";
 
 export type FetchLike = (input: Request, init?: RequestInit) => Promise<Response>;
 
@@ -105,10 +105,12 @@ export function createTransport(options: TransportOptions): FetchLike {
       const response = NULL_BODY_STATUSES.has(answer.status)
         ? emptyResponse(init)
         : bufferedResponse(bytes, init, decoded);
+      // Kept from the answer: a fetch that followed a redirect anyway must be seen to have done so.
+      if (answer.redirected) Object.defineProperty(response, "redirected", { value: true });
       tagResponse(response, request);
       return response;
     } catch (error) {
-      if (error instanceof InvalidResponseError) throw error;
+      if (isOwnInvalidResponse(error)) throw error;
       if (request.signal.aborted) throw request.signal.reason;
       if (timedOut) throw new TimeoutError(method, path, timeoutMs, { cause: error });
       throw new NetworkError(method, path, { cause: error });
@@ -119,11 +121,30 @@ export function createTransport(options: TransportOptions): FetchLike {
   };
 }
 
-/** The bytes with every live secret scrubbed from their text (the same bytes when none is there). */
+/** Whether a failure is the transport's own verdict on the answer (a hostile Proxy is not). */
+function isOwnInvalidResponse(error: unknown): boolean {
+  try {
+    return error instanceof InvalidResponseError;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The bytes with every live secret scrubbed (the same bytes when none is there): from the text,
+ * and from the JSON it holds, whose escapes (`\u002B`, `\/`) would otherwise spell a secret again
+ * once parsed.
+ */
 function redactBytes(bytes: Uint8Array): Uint8Array {
   if (bytes.byteLength === 0) return bytes;
   const text = utf8.decode(bytes);
-  const scrubbed = redactText(text);
+  let scrubbed = redactText(text);
+  try {
+    const json: unknown = JSON.parse(scrubbed);
+    if (holdsSecret(json)) scrubbed = JSON.stringify(redactValue(json));
+  } catch {
+    // not JSON (or too deep to print): the text scrub stands
+  }
   return scrubbed === text ? bytes : new TextEncoder().encode(scrubbed);
 }
 

@@ -1,5 +1,5 @@
 /** Errors made from the API's HTTP error answers (thrown by `unwrap()`). */
-import { redactFields, redactValue } from "../redact.js";
+import { redactFields } from "../redact.js";
 import { AlmaraPayError, type AlmaraPayErrorKind, type AlmaraPayErrorOptions } from "./base.js";
 import { parseErrorBody, type ApiErrorKind } from "./error-body.js";
 
@@ -75,7 +75,7 @@ export class ApiError extends AlmaraPayError {
     this.method = init.method;
     this.path = init.path;
     this.kind = parsed.kind;
-    this.body = redactValue(init.body);
+    this.body = init.body; // copied and scrubbed by redactFields below
     this.traceId = parsed.traceId;
     this.requestId = requestIdOf(init.headers);
     this.fieldErrors = parsed.fieldErrors;
@@ -116,7 +116,7 @@ export class DuplicateIdError extends AlmaraPayError {
     this.method = init.method;
     this.path = init.path;
     this.originatorConversationId = init.originatorConversationId;
-    this.body = redactValue(init.body);
+    this.body = init.body; // copied and scrubbed by redactFields below
     this.requestId = requestIdOf(init.headers);
     redactFields(this);
   }

@@ -19,7 +19,11 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 function text(value: unknown): string {
   if (typeof value === "string") return value;
   if (value === undefined || value === null) return "";
-  return JSON.stringify(value) ?? "";
+  try {
+    return JSON.stringify(value) ?? "";
+  } catch {
+    return "(unreadable)"; // nested too deep to print
+  }
 }
 
 /**

@@ -13,11 +13,26 @@ const NOT_SENT_CODES = new Set([
 
 /** True when an error's cause chain shows the connection was never made. */
 function neverConnected(error: unknown): boolean {
-  for (let e = error, depth = 0; e && typeof e === "object" && depth < 5; depth++) {
-    if (NOT_SENT_CODES.has(String((e as { code?: unknown }).code))) return true;
-    e = (e as { cause?: unknown }).cause;
+  try {
+    for (let e = error, depth = 0; e && typeof e === "object" && depth < 5; depth++) {
+      const code = (e as { code?: unknown }).code;
+      if (typeof code === "string" && NOT_SENT_CODES.has(code)) return true;
+      e = (e as { cause?: unknown }).cause;
+    }
+  } catch {
+    // a cause whose getters throw proves nothing
   }
   return false;
+}
+
+/** `: <the cause's message>`, or nothing when there is none or it cannot be read. */
+function causeMessage(cause: unknown): string {
+  try {
+    const message = cause instanceof Error ? cause.message : undefined;
+    return typeof message === "string" ? `: ${message}` : "";
+  } catch {
+    return "";
+  }
 }
 
 /** The request never got an answer: DNS, refused or reset connection, TLS… */
@@ -32,7 +47,7 @@ export class NetworkError extends AlmaraPayError {
   readonly requestSent: boolean;
 
   constructor(method: string, path: string, options: AlmaraPayErrorOptions = {}) {
-    const why = options.cause instanceof Error ? `: ${options.cause.message}` : "";
+    const why = causeMessage(options.cause);
     super(`${method} ${path} failed before an answer arrived${why}`, options);
     this.method = method;
     this.path = path;

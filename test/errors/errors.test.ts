@@ -177,8 +177,12 @@ describe("the error hierarchy", () => {
     expect(isAlmaraPayError(null)).toBe(false);
   });
 
-  it("keeps the cause", () => {
-    const cause = new TypeError("fetch failed");
-    expect(new NetworkError("GET", "/x", { cause }).cause).toBe(cause);
+  it("keeps the cause as a scrubbed copy: same class, message and code", () => {
+    const cause = Object.assign(new TypeError("fetch failed"), { code: "ECONNRESET" });
+    const kept = new NetworkError("GET", "/x", { cause }).cause as TypeError & { code: string };
+    expect(kept).toBeInstanceOf(TypeError);
+    expect(kept.message).toBe("fetch failed");
+    expect(kept.code).toBe("ECONNRESET");
+    expect(kept.stack).toBe(cause.stack);
   });
 });

@@ -432,6 +432,20 @@ describe("8. browsers", () => {
     );
   });
 
+  it("refuses a bare token provider there too", () => {
+    scope.window = {};
+    scope.document = {};
+    const options = {
+      tokenUrl: `${BASE_URL}/connect/token`,
+      clientId: CREDENTIALS.clientId,
+      clientSecret: CREDENTIALS.clientSecret,
+    };
+    expect(() => createTokenProvider(options)).toThrow(/createTokenProvider.*browser/s);
+    expect(createTokenProvider({ ...options, dangerouslyAllowBrowser: true })).toHaveProperty(
+      "getToken",
+    );
+  });
+
   it("allows it with dangerouslyAllowBrowser: true", () => {
     scope.window = {};
     scope.document = {};
