@@ -149,7 +149,8 @@ export function resolveOptions(options: AlmaraPayOptions): ResolvedOptions {
   if (typeof options !== "object" || options === null) {
     throw new TypeError("almara-pay: createAlmaraPay needs an options object");
   }
-  for (const key of Object.keys(options)) {
+  // for…in: an inherited key is a key the caller passed too.
+  for (const key in options) {
     if (!OPTION_NAMES.has(key))
       fail(key, "is not an option of createAlmaraPay (check its spelling)");
   }

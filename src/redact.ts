@@ -198,7 +198,19 @@ export function redactValue<T>(value: T, secrets: readonly string[] = live.secre
   }
 }
 
-function copyValue(value: unknown, secrets: readonly string[], causeDepth = 0): unknown {
+/** One copy in progress: what was copied already (shared parts and cycles stay so). */
+interface Copying {
+  secrets: readonly string[];
+  copies: Map<object, unknown>;
+}
+
+function copyValue(
+  value: unknown,
+  secrets: readonly string[],
+  causeDepth = 0,
+  copies = new Map<object, unknown>(),
+): unknown {
+  const ctx: Copying = { secrets, copies };
   const leaf = (v: unknown): unknown =>
     typeof v === "string"
       ? scrub(v, secrets)
@@ -208,14 +220,13 @@ function copyValue(value: unknown, secrets: readonly string[], causeDepth = 0): 
           ? "[Symbol]"
           : v;
   if (value === null || typeof value !== "object") return leaf(value);
-  const copies = new Map<object, unknown>();
   const work: Array<[object, Record<string, unknown> | unknown[], number]> = [];
   const copyOf = (v: object, depth: number): unknown => {
     const existing = copies.get(v);
     if (existing !== undefined) return existing;
     let copy: unknown;
     if (depth > MAX_BODY_DEPTH) copy = "[nested too deep]";
-    else if (isError(v)) copy = copyError(v, secrets, causeDepth + 1);
+    else if (isError(v)) copy = copyError(v, ctx, causeDepth + 1);
     else if (!Array.isArray(v) && !isPlainObject(v)) {
       copy = `[${typeName(v)}]`;
     } else {
@@ -287,9 +298,13 @@ function read(from: object, key: PropertyKey): unknown {
  * fields copied as values, its `cause` copied the same way (to any depth), and nothing else:
  * no accessors, no symbol keys (no `util.inspect.custom`), no functions.
  */
-function copyError(error: Error, secrets: readonly string[], depth: number): Error {
+function copyError(error: Error, ctx: Copying, depth: number): Error {
+  const known = ctx.copies.get(error);
+  if (known !== undefined) return known as Error;
   if (depth >= MAX_CAUSE_DEPTH) return new Error("[further causes omitted]");
+  const { secrets } = ctx;
   const copy = Object.create(errorPrototype(error)) as Error;
+  ctx.copies.set(error, copy);
   const define = (key: string, value: unknown, enumerable: boolean) =>
     Object.defineProperty(copy, key, { value, enumerable, writable: true, configurable: true });
   for (const key of ["name", "message", "stack"]) {
@@ -320,7 +335,7 @@ function copyError(error: Error, secrets: readonly string[], depth: number): Err
     if (typeof v === "function" || typeof v === "symbol") continue;
     let value: unknown;
     try {
-      value = isError(v) ? copyError(v, secrets, depth + 1) : copyValue(v, secrets, depth);
+      value = isError(v) ? copyError(v, ctx, depth + 1) : copyValue(v, secrets, depth, ctx.copies);
     } catch {
       value = "[a value that could not be read]";
     }
@@ -337,7 +352,9 @@ function copyError(error: Error, secrets: readonly string[], depth: number): Err
 export function redactCause(cause: unknown): unknown {
   const secrets = live.secrets();
   try {
-    return isError(cause) ? copyError(cause, secrets, 0) : redactValue(cause, secrets);
+    return isError(cause)
+      ? copyError(cause, { secrets, copies: new Map() }, 0)
+      : redactValue(cause, secrets);
   } catch {
     return new Error("[a cause that could not be read]");
   }

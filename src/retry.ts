@@ -56,9 +56,13 @@ const MAX_DELAY_MS = 2_147_483_647;
 
 /** The options a caller set (an explicit `undefined` keeps the base value). */
 function withoutUndefined(options: RetryOptions): RetryOptions {
-  return Object.fromEntries(
-    Object.entries(options).filter(([, value]) => value !== undefined),
-  ) as RetryOptions;
+  const set: Record<string, unknown> = {};
+  // for…in: inherited keys count, as they would for any reader of the object.
+  for (const key in options) {
+    const value = (options as Record<string, unknown>)[key];
+    if (value !== undefined) set[key] = value;
+  }
+  return set as RetryOptions;
 }
 
 /** Merges options over a base policy, checking each value; throws naming the bad option. */
@@ -72,7 +76,7 @@ export function resolveRetry(
   if (typeof options !== "object" || options === null) {
     throw new TypeError(`almara-pay: options.${name} must be an object or false`);
   }
-  for (const key of Object.keys(options)) {
+  for (const key in options) {
     if (!Object.prototype.hasOwnProperty.call(DEFAULT_RETRY, key)) {
       throw new TypeError(
         `almara-pay: options.${name}.${key} is not a retry option (known: ${Object.keys(DEFAULT_RETRY).join(", ")})`,

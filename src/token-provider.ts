@@ -328,8 +328,11 @@ export function createTokenProvider(input: TokenProviderOptions): TokenProvider 
     }
     const { data, error, response } = result;
     if (response.redirected || response.type === "opaqueredirect" || isRedirect(response.status)) {
+      const what = response.redirected
+        ? "through a redirect that the fetch followed"
+        : `with a redirect (HTTP ${response.status})`;
       throw new AuthenticationError(
-        `Token request to ${options.tokenUrl} was answered with a redirect (HTTP ${response.status}), which is never followed: the client secret must not travel on. Set tokenUrl to the token endpoint itself`,
+        `Token request to ${options.tokenUrl} was answered ${what}, which the SDK never follows: the client secret must not travel on. Set tokenUrl to the token endpoint itself`,
         { status: response.status },
       );
     }
