@@ -217,12 +217,13 @@ describe("package checks", () => {
  * replaced Request recognised again) brought it to about 8.9 kB; the secrets pass (per-client
  * redactors scrubbing fields, causes and bodies at any depth, error answers scrubbed, token answers
  * checked, the digest cache key, every option checked at construction, the browser guard) to about
- * 11.4 kB. Every export adds about 18.5 kB (the whole API), the difference being mostly the
+ * 12.3 kB (the attack round added cause copies that survive Proxies and getters, JSON-aware
+ * scrubbing of error answers, expiring tokens). Every export adds about 19.4 kB (the whole API), the difference being mostly the
  * callback schemas, the seven outcome lookups, the callback confirmations and the delivery guard,
  * which grow with the API the spec covers. The budgets leave some room, so growth beyond it is a
  * decision, not an accident.
  */
-const BUDGET = { everyExport: 19.5 * 1024, clientOnly: 12 * 1024 };
+const BUDGET = { everyExport: 20.5 * 1024, clientOnly: 13 * 1024 };
 
 describe("the core entry (dist/index.js)", () => {
   it("bundles for a neutral platform: no node: built-ins, no Node-only globals", async () => {

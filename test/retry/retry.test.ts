@@ -119,7 +119,7 @@ describe("retry policy", () => {
   it("rejects bad retry options at construction, naming them", () => {
     expect(() =>
       createAlmaraPay({ baseUrl: BASE_URL, ...CREDENTIALS, retry: { retries: -1 } }),
-    ).toThrow("almara-pay: options.retry.retries must be a non-negative number, got -1");
+    ).toThrow("almara-pay: options.retry.retries must be a number from 0 to 2147483647, got -1");
     expect(() =>
       createAlmaraPay({ baseUrl: BASE_URL, ...CREDENTIALS, retry: { retries: 1.5 } }),
     ).toThrow("almara-pay: options.retry.retries must be an integer from 0 to 10, got 1.5");
