@@ -16,6 +16,22 @@ export function checkWellFormed(option: string, value: string): void {
     fail(option, "must be well-formed text (it holds a lone UTF-16 surrogate)");
 }
 
+/** An integer from 1 to the timer limit (or `undefined`: the default). */
+export function checkInteger(option: string, value: unknown, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (
+    typeof value !== "number" ||
+    !Number.isInteger(value) ||
+    value < 1 ||
+    value > MAX_TIMEOUT_MS
+  ) {
+    throw new RangeError(
+      `almara-pay: options.${option} must be an integer from 1 to ${MAX_TIMEOUT_MS}, got ${typeof value === "number" ? String(value) : typeof value}`,
+    );
+  }
+  return value;
+}
+
 /** A whole number of milliseconds from `min` to the timer limit (or `undefined`: the default). */
 export function checkMs(
   option: string,

@@ -1,6 +1,7 @@
 import type { Logger } from "./logger.js";
 import {
   checkLogger,
+  checkInteger,
   checkTokenCache,
   checkWellFormed,
   fail,
@@ -173,31 +174,15 @@ export function resolveOptions(options: AlmaraPayOptions): ResolvedOptions {
       `almara-pay: options.timeoutMs must be between 1 and ${MAX_TIMEOUT_MS}, got ${timeoutMs}`,
     );
   }
-  const maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
-  if (
-    typeof maxResponseBytes !== "number" ||
-    !Number.isInteger(maxResponseBytes) ||
-    maxResponseBytes < 1 ||
-    maxResponseBytes > MAX_TIMEOUT_MS
-  ) {
-    throw new RangeError(
-      `almara-pay: options.maxResponseBytes must be an integer from 1 to ${MAX_TIMEOUT_MS}, got ${String(maxResponseBytes)}`,
-    );
-  }
+  const maxResponseBytes = checkInteger(
+    "maxResponseBytes",
+    options.maxResponseBytes,
+    DEFAULT_MAX_RESPONSE_BYTES,
+  );
   if (options.fetch !== undefined && typeof options.fetch !== "function")
     fail("fetch", "must be a function");
   const tokenCache = checkTokenCache(options.tokenCache);
-  const tokenLockWaitMs = options.tokenLockWaitMs ?? 10_000;
-  if (
-    typeof tokenLockWaitMs !== "number" ||
-    !Number.isInteger(tokenLockWaitMs) ||
-    tokenLockWaitMs < 1 ||
-    tokenLockWaitMs > MAX_TIMEOUT_MS
-  ) {
-    throw new RangeError(
-      `almara-pay: options.tokenLockWaitMs must be an integer from 1 to ${MAX_TIMEOUT_MS}, got ${String(tokenLockWaitMs)}`,
-    );
-  }
+  const tokenLockWaitMs = checkInteger("tokenLockWaitMs", options.tokenLockWaitMs, 10_000);
   if (
     options.dangerouslyAllowBrowser !== undefined &&
     typeof options.dangerouslyAllowBrowser !== "boolean"

@@ -13,10 +13,12 @@
  * releasing deletes the key only while it still holds the claim's token (one EVAL).
  */
 import {
+  checkOptionKeys,
   checkTimes,
   type CallbackDeliveryGuard,
   type DeliveryClaim,
 } from "./callbacks/delivery-guard.js";
+import { createRedisSend, replyText } from "./redis-command.js";
 
 /**
  * Options of `createRedisDeliveryGuard`.
@@ -43,6 +45,10 @@ export interface RedisDeliveryGuardOptions {
   commandTimeoutMs?: number;
 }
 
+/** Extends KEYS[1] by ARGV[2] ms only while it still holds the claim ARGV[1]. */
+const RENEW =
+  "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) else return 0 end";
+
 /** Deletes KEYS[1] only while it still holds the claim ARGV[1]. */
 const RELEASE =
   "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end";
@@ -65,6 +71,7 @@ export function createRedisDeliveryGuard(
   if (typeof options?.command !== "function") {
     throw new TypeError(`almara-pay: ${name} options.command must be a function`);
   }
+  checkOptionKeys(name, options, ["command", "keyPrefix", "ttlMs", "leaseMs", "commandTimeoutMs"]);
   const { ttlMs, leaseMs } = checkTimes(name, options);
   const keyPrefix = options.keyPrefix ?? "almara-pay:callback:";
   if (typeof keyPrefix !== "string") {
@@ -77,19 +84,7 @@ export function createRedisDeliveryGuard(
     );
   }
 
-  /** One command, failing after `timeoutMs`; a `command` that throws at once fails the same way. */
-  function send(args: string[]): Promise<unknown> {
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () =>
-          reject(new Error(`almara-pay: Redis ${args[0]} did not answer within ${timeoutMs} ms`)),
-        timeoutMs,
-      );
-    });
-    const reply = Promise.resolve().then(() => options.command(args));
-    return Promise.race([reply, timeout]).finally(() => clearTimeout(timer));
-  }
+  const send = createRedisSend(options.command, timeoutMs);
 
   function keyOf(method: string, key: unknown): string {
     if (typeof key !== "string" || key === "") {
@@ -103,10 +98,10 @@ export function createRedisDeliveryGuard(
       const redisKey = keyOf("claim", key);
       const token = globalThis.crypto.randomUUID();
       const reply = await send(["SET", redisKey, `claimed:${token}`, "NX", "PX", String(leaseMs)]);
-      if (String(reply) === "OK") return { status: "claimed", token };
+      if (replyText(reply) === "OK") return { status: "claimed", token };
       // Held: done, or claimed by someone else (or gone meanwhile: the next delivery will tell).
       const value = await send(["GET", redisKey]);
-      return { status: String(value) === DONE ? "duplicate" : "in-progress" };
+      return { status: replyText(value) === DONE ? "duplicate" : "in-progress" };
     },
     async complete(key) {
       await send(["SET", keyOf("complete", key), DONE, "PX", String(ttlMs)]);
@@ -114,5 +109,17 @@ export function createRedisDeliveryGuard(
     async release(key, token) {
       await send(["EVAL", RELEASE, "1", keyOf("release", key), `claimed:${token}`]);
     },
+    async renew(key, token) {
+      const reply = await send([
+        "EVAL",
+        RENEW,
+        "1",
+        keyOf("renew", key),
+        `claimed:${token}`,
+        String(leaseMs),
+      ]);
+      return Number(reply) === 1;
+    },
+    leaseMs,
   };
 }

@@ -10,6 +10,7 @@
  * createRedisTokenCache({ command: ([name, ...rest]) => ioredis.call(name!, ...rest) }); // ioredis
  * ```
  */
+import { createRedisSend, replyText } from "./redis-command.js";
 import type { CachedToken, TokenCache } from "./token-provider.js";
 
 export interface RedisTokenCacheOptions {
@@ -40,6 +41,13 @@ export function createRedisTokenCache(options: RedisTokenCacheOptions): TokenCac
   if (typeof options?.command !== "function") {
     throw new TypeError("almara-pay: createRedisTokenCache needs a `command` function");
   }
+  for (const key in options) {
+    if (key !== "command" && key !== "commandTimeoutMs") {
+      throw new TypeError(
+        `almara-pay: createRedisTokenCache options.${key} is not an option (known: command, commandTimeoutMs)`,
+      );
+    }
+  }
   const timeoutMs = options.commandTimeoutMs ?? 500;
   if (typeof timeoutMs !== "number" || !(timeoutMs > 0) || timeoutMs > 2_147_483_647) {
     throw new RangeError(
@@ -47,24 +55,14 @@ export function createRedisTokenCache(options: RedisTokenCacheOptions): TokenCac
     );
   }
 
-  function send(args: string[]): Promise<unknown> {
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () => reject(new Error(`Redis ${args[0]} did not answer within ${timeoutMs} ms`)),
-        timeoutMs,
-      );
-    });
-    // A command that throws synchronously becomes a failed command, never an unhandled rejection.
-    const reply = Promise.resolve().then(() => options.command(args));
-    return Promise.race([reply, timeout]).finally(() => clearTimeout(timer));
-  }
+  const send = createRedisSend(options.command, timeoutMs);
 
   /** Tokens are stored as the JSON of a CachedToken; anything else reads as no token. */
   function parse(reply: unknown): CachedToken | undefined {
-    if (typeof reply !== "string") return undefined;
+    const text = replyText(reply);
+    if (text === undefined) return undefined;
     try {
-      const value = JSON.parse(reply) as Partial<CachedToken>;
+      const value = JSON.parse(text) as Partial<CachedToken>;
       if (typeof value.accessToken !== "string" || typeof value.expiresAt !== "number") {
         return undefined;
       }
@@ -96,7 +94,7 @@ export function createRedisTokenCache(options: RedisTokenCacheOptions): TokenCac
     async lock(key, ttlMs) {
       const owner = globalThis.crypto.randomUUID();
       const reply = await send(["SET", key, owner, "NX", "PX", String(Math.ceil(ttlMs))]);
-      if (reply !== "OK") return undefined;
+      if (replyText(reply) !== "OK") return undefined;
       return async () => {
         await send(["EVAL", UNLOCK, "1", key, owner]);
       };

@@ -144,18 +144,24 @@ const KINDS: readonly string[] = [
 
 /**
  * A stable key for one delivery of a callback, for `processOnce`: the kind, the transaction's id
- * and the state the callback reports (with each line's or recipient's), so a redelivery of the
- * same news gets the same key while a later callback with new news (a payout line settled, the
- * final express-deposit notification after the STK result) gets its own. An STK-push result is
- * keyed by its `MerchantRequestID` (or `CheckoutRequestID`).
+ * (URL-encoded, so that no id can pose as another key) and the state the callback reports (with
+ * each line's or recipient's), so a redelivery of the same news gets the same key while a later
+ * callback with new news (a payout line settled) gets its own. Both express-deposit callbacks
+ * report one payment: given the deposit's `originatorConversationId`, the STK-push result gets the
+ * same key as the final notification with the same state; without it, it is keyed by its
+ * `MerchantRequestID`.
  *
  * @throws TypeError for an unknown kind, or a callback that carries no id at all.
  * @example
  * const event = parseBillPaymentCallback(body);
  * await processOnce(guard, callbackKey("bill-payment", event), () => settle(event));
- * // "bill-payment:6b1f1f0e-…:completed"
+ * // "bill-payment:6b1f1f0e-…:completed:"
  */
-export function callbackKey<K extends CallbackKind>(kind: K, event: CallbackEvents[K]): string {
+export function callbackKey<K extends CallbackKind>(
+  kind: K,
+  event: CallbackEvents[K],
+  options: { originatorConversationId?: string } = {},
+): string {
   if (!KINDS.includes(kind)) {
     throw new TypeError(
       `almara-pay: callbackKey kind must be one of ${KINDS.join(", ")}, got ${JSON.stringify(kind)}`,
@@ -163,6 +169,12 @@ export function callbackKey<K extends CallbackKind>(kind: K, event: CallbackEven
   }
   if (typeof event !== "object" || event === null) {
     throw new TypeError("almara-pay: callbackKey needs the parsed callback (an object)");
+  }
+  const known = options?.originatorConversationId;
+  if (known !== undefined && (typeof known !== "string" || known === "")) {
+    throw new TypeError(
+      "almara-pay: callbackKey options.originatorConversationId must be a non-empty string",
+    );
   }
   const claim = claimOf(kind, event);
   let id = claim.id;
@@ -172,14 +184,16 @@ export function callbackKey<K extends CallbackKind>(kind: K, event: CallbackEven
     !isFinalExpressDepositCallback(event as ExpressDepositCallback)
   ) {
     const stk = (event as Extract<ExpressDepositCallback, { Body: unknown }>).Body.StkCallback;
-    id = idOf(stk.MerchantRequestID) ?? idOf(stk.CheckoutRequestID);
-    label = "express-deposit-stk";
+    if (known !== undefined) id = known;
+    else {
+      id = idOf(stk.MerchantRequestID);
+      label = "express-deposit-stk";
+    }
   }
   if (id === undefined) {
     throw new TypeError(
       `almara-pay: callbackKey: this ${kind} callback carries no id to key it by`,
     );
   }
-  const parts = claim.parts.length > 0 ? `:${claim.parts.join(",")}` : "";
-  return `${label}:${id}:${claim.state}${parts}`;
+  return `${label}:${encodeURIComponent(id)}:${claim.state}:${claim.parts.join(",")}`;
 }

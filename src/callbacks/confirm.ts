@@ -31,6 +31,7 @@ import { findKycOutcome, type KycOutcome } from "../outcomes/kyc.js";
 import { findPaymentOrderOutcome, type PaymentOrderOutcome } from "../outcomes/payment-order.js";
 import type { FindOutcomeOptions, LookupClient, NotFoundOutcome } from "../outcomes/poll.js";
 import { claimOf, type CallbackClaim } from "./claims.js";
+import { checkOptionKeys } from "./delivery-guard.js";
 
 /**
  * How long to look: `waitMs` (default 0, look once) lets the API catch up with a callback that
@@ -84,6 +85,32 @@ function firstDifference(fields: Field[]): string | undefined {
   return undefined;
 }
 
+/**
+ * Every leaf field (at any depth) that both objects carry, as fields to compare: for parts of a
+ * callback that repeat what was sent (a payout line's remitter, recipient and transaction, a
+ * checkout line), all of which must match.
+ */
+function sameLeaves(name: string, claimed: unknown, confirmed: unknown): Field[] {
+  if (
+    typeof claimed !== "object" ||
+    claimed === null ||
+    typeof confirmed !== "object" ||
+    confirmed === null
+  ) {
+    return [[name, claimed, confirmed]];
+  }
+  const fields: Field[] = [];
+  for (const key of Object.keys(claimed)) {
+    if (!Object.prototype.hasOwnProperty.call(confirmed, key)) continue;
+    const [a, b] = [
+      (claimed as Record<string, unknown>)[key],
+      (confirmed as Record<string, unknown>)[key],
+    ];
+    fields.push(...sameLeaves(`${name}.${key}`, a, b));
+  }
+  return fields;
+}
+
 /** Line-by-line fields, with the count first. */
 function linesDiffer<C, R>(
   name: string,
@@ -101,13 +128,20 @@ function linesDiffer<C, R>(
   );
 }
 
-function checkArguments(name: string, client: unknown, options: unknown): void {
+function checkArguments(
+  name: string,
+  client: unknown,
+  options: unknown,
+  known: readonly string[] = ["waitMs", "intervalMs", "signal"],
+): void {
   if (typeof (client as LookupClient | null)?.GET !== "function") {
     throw new TypeError(`almara-pay: ${name} needs the SDK client (from createAlmaraPay)`);
   }
   if (options !== undefined && (typeof options !== "object" || options === null)) {
     throw new TypeError(`almara-pay: ${name} options must be an object`);
   }
+  // A misspelt option (`originatorConversationID`, `waitMS`) would drop a check silently.
+  if (options !== undefined) checkOptionKeys(name, options as object, known);
 }
 
 interface Check<O extends { state: string }> {
@@ -119,6 +153,8 @@ interface Check<O extends { state: string }> {
   differs: (outcome: Confirmed<O>) => string | undefined;
   /** Why the callback cannot be looked up, when it carries no id. */
   noId?: string;
+  /** The id the API's record carries, when it carries one. */
+  recordId?: (outcome: Confirmed<O>) => string | null | undefined;
 }
 
 async function confirm<O extends { state: string }>(check: Check<O>): Promise<Confirmed<O>> {
@@ -137,6 +173,12 @@ async function confirm<O extends { state: string }>(check: Check<O>): Promise<Co
   const outcome = await check.find(claim.id);
   if (outcome.state === "not-found") {
     throw unconfirmed("not-found", "the API holds no transaction under its id");
+  }
+  // The record must be the one asked for, spelt the same: an API that matched loosely
+  // (another casing, spaces) would otherwise confirm an id the callback only resembles.
+  const recordId = check.recordId?.(outcome as Confirmed<O>);
+  if (typeof recordId === "string" && recordId !== "" && recordId !== claim.id) {
+    throw unconfirmed("not-found", `the API answered with another id, ${shown(recordId)}`);
   }
   const confirmed = outcome as Confirmed<O>;
   const state = confirmed.state as UnconfirmedCallbackError["claimed"];
@@ -173,12 +215,17 @@ export async function confirmBillPaymentCallback(
     callback: "Bill payment",
     claim: claimOf("bill-payment", event),
     find: (id) => findPaymentOutcome(client, id, options),
+    recordId: ({ record }) => record.originatorConversationId,
     differs: ({ record }) =>
       firstDifference([
         ["statusCode", event.statusCode, record.statusCode],
         ["amount", event.amount, record.amount],
+        ["currencyCode", event.currencyCode, record.currencyCode],
         ["receiptNumber", event.receiptNumber, record.receiptNumber],
         ["accountNumber", event.accountNumber, record.accountNumber],
+        ["msisdn", event.msisdn, record.msisdn],
+        ["serviceCode", event.serviceCode, record.serviceCode],
+        ["transactionType", event.transactionType, record.transactionType],
       ]),
   });
 }
@@ -207,9 +254,13 @@ export async function confirmPaymentOrderCallback(
     callback: "Payout",
     claim,
     find: (id) => findPaymentOrderOutcome(client, id, options),
+    recordId: ({ record }) => record.originatorConversationId,
     differs: ({ record, lines }) =>
       linesDiffer("orderLines", event.orderLines, record.orderLines, (c, r, i) => [
         ["state", claim.parts[i], lines[i]?.state],
+        ...sameLeaves("remitter", c.remitter, r.remitter),
+        ...sameLeaves("recipient", c.recipient, r.recipient),
+        ...sameLeaves("transaction", c.transaction, r.transaction),
         [
           "transactionOutcome.resultCode",
           c.transactionOutcome.resultCode,
@@ -250,7 +301,12 @@ export async function confirmExpressDepositCallback(
   body: CallbackBody,
   options: ConfirmExpressDepositOptions = {},
 ): Promise<Confirmed<ExpressDepositOutcome>> {
-  checkArguments("confirmExpressDepositCallback", client, options);
+  checkArguments("confirmExpressDepositCallback", client, options, [
+    "waitMs",
+    "intervalMs",
+    "signal",
+    "originatorConversationId",
+  ]);
   const known = options.originatorConversationId;
   if (known !== undefined && (typeof known !== "string" || known === "")) {
     throw new TypeError(
@@ -277,19 +333,23 @@ export async function confirmExpressDepositCallback(
       "it is the STK-push result, which is not final and carries no OriginatorConversationId; " +
       "wait for the final notification, or pass the deposit's id as options.originatorConversationId",
     find: (id) => findExpressDepositOutcome(client, id, lookup),
+    recordId: ({ record }) => record.originatorConversationId,
     differs: ({ record }) =>
       final
         ? firstDifference([
             ["Thirdpartyreceiptnumber", event.Thirdpartyreceiptnumber, record.mpesaReceiptNumber],
+            ["PhoneNumber", event.PhoneNumber, record.phoneNumber],
           ])
-        : firstDifference([
-            [
-              "MerchantRequestID",
-              event.Body.StkCallback.MerchantRequestID,
-              record.merchantRequestID,
-            ],
-            ["ResultCode", event.Body.StkCallback.ResultCode, record.resultCode],
-          ]),
+        : absent(event.Body.StkCallback.MerchantRequestID) || absent(record.merchantRequestID)
+          ? "nothing ties this STK-push result to the deposit (a MerchantRequestID on both sides)"
+          : firstDifference([
+              [
+                "MerchantRequestID",
+                event.Body.StkCallback.MerchantRequestID,
+                record.merchantRequestID,
+              ],
+              ["ResultCode", event.Body.StkCallback.ResultCode, record.resultCode],
+            ]),
   });
 }
 
@@ -316,6 +376,7 @@ export async function confirmAccountValidationCallback(
     callback: "Account validation",
     claim: claimOf("account-validation", event),
     find: (id) => findAccountValidationOutcome(client, id, options),
+    recordId: ({ record }) => record.systemTraceAuditNumber,
     differs: ({ record }) =>
       firstDifference([
         ["resultCode", event.resultCode, record.resultCode],
@@ -349,6 +410,7 @@ export async function confirmKycCallback(
     claim: claimOf("kyc", event),
     noId: "it carries no systemTraceAuditNumber to look it up by",
     find: (id) => findKycOutcome(client, id, options),
+    recordId: ({ record }) => record.systemTraceAuditNumber,
     differs: ({ record }) => {
       const [claimed, confirmed] = [event.kycRecordDto, record.kycRecordDto];
       return firstDifference([
@@ -391,6 +453,7 @@ export async function confirmAirtimeCallback(
     callback: "Airtime",
     claim: claimOf("airtime", event),
     find: (id) => findAirtimeOutcome(client, id, options),
+    recordId: ({ record }) => record.originatorConversationId,
     differs: ({ record }) =>
       linesDiffer("recipients", event.recipients, record.recipients, (c, r) => [
         ["phoneNumber", c.phoneNumber, r.phoneNumber],
@@ -424,17 +487,31 @@ export async function confirmCheckoutCallback(
     callback: "Checkout",
     claim: claimOf("checkout", event),
     find: (id) => findCheckoutOutcome(client, id, options),
+    recordId: ({ record }) => record.originatorConversationId,
     differs: ({ record }) => {
       const [claimed, confirmed] = [event.checkoutOutcome, record.checkoutOutcome];
-      return firstDifference([
-        ["checkoutOutcome.ResultCode", claimed?.ResultCode, confirmed?.ResultCode],
-        [
-          "checkoutOutcome.ThirdPartyPayload.Reference",
-          claimed?.ThirdPartyPayload?.Reference,
-          confirmed?.ThirdPartyPayload?.Reference,
-        ],
-        ["checkoutReference", event.checkoutReference, record.checkoutReference],
-      ]);
+      return (
+        firstDifference([
+          ["checkoutOutcome.ResultCode", claimed?.ResultCode, confirmed?.ResultCode],
+          [
+            "checkoutOutcome.ThirdPartyPayload.Reference",
+            claimed?.ThirdPartyPayload?.Reference,
+            confirmed?.ThirdPartyPayload?.Reference,
+          ],
+          ["checkoutReference", event.checkoutReference, record.checkoutReference],
+          ["checkoutAccountNo", event.checkoutAccountNo, record.checkoutAccountNo],
+          ["checkoutCurrencyCode", event.checkoutCurrencyCode, record.checkoutCurrencyCode],
+          ["checkoutCurrencyName", event.checkoutCurrencyName, record.checkoutCurrencyName],
+        ]) ??
+        (event.checkoutRequestLines && record.checkoutRequestLines
+          ? linesDiffer(
+              "checkoutRequestLines",
+              event.checkoutRequestLines,
+              record.checkoutRequestLines,
+              (c, r) => sameLeaves("line", c, r),
+            )
+          : undefined)
+      );
     },
   });
 }

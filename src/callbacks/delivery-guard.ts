@@ -38,6 +38,14 @@ export interface CallbackDeliveryGuard {
   complete(key: string, token: string): Promise<void>;
   /** Frees `key` if the claim `token` still holds it, so the next delivery processes it. */
   release(key: string, token: string): Promise<void>;
+  /**
+   * Extends the claim `token` on `key` by another lease, while it still holds it (false when it
+   * does not). `processOnce` renews every third of `leaseMs` while the handler runs, so a slow
+   * handler keeps its claim and only a claimant that died lets go.
+   */
+  renew?(key: string, token: string): Promise<boolean>;
+  /** How long a claim is held without renewal, in milliseconds. */
+  readonly leaseMs?: number;
 }
 
 /**
@@ -103,18 +111,43 @@ export async function processOnce<T>(
   }
   const claim = await guard.claim(key);
   if (claim.status !== "claimed") return { processed: false, reason: claim.status };
+  const stopRenewing = keepClaim(guard, key, claim.token);
   let value: Awaited<T>;
   try {
     value = await handler();
   } catch (error) {
+    stopRenewing();
     // Best effort: if the release fails too, the lease runs out and frees the key all the same.
     await Promise.resolve()
       .then(() => guard.release(key, claim.token))
       .catch(() => undefined);
     throw error;
   }
+  stopRenewing();
   await guard.complete(key, claim.token);
   return { processed: true, value };
+}
+
+/**
+ * Renews a claim every third of the guard's lease while a handler runs (guards that can renew);
+ * returns the function that stops it. A failed renewal is not fatal: the lease still runs.
+ */
+function keepClaim(guard: CallbackDeliveryGuard, key: string, token: string): () => void {
+  const leaseMs = guard.leaseMs;
+  if (typeof guard.renew !== "function" || typeof leaseMs !== "number" || !(leaseMs >= 3)) {
+    return () => undefined;
+  }
+  const timer = setInterval(
+    () => {
+      void Promise.resolve()
+        .then(() => guard.renew!(key, token))
+        .catch(() => undefined);
+    },
+    Math.floor(leaseMs / 3),
+  );
+  // A pending renewal must not keep a process alive that has nothing else to do.
+  (timer as { unref?: () => void }).unref?.();
+  return () => clearInterval(timer);
 }
 
 /**
@@ -155,6 +188,7 @@ export function createMemoryDeliveryGuard(
   if (typeof options !== "object" || options === null) {
     throw new TypeError(`almara-pay: ${name} options must be an object`);
   }
+  checkOptionKeys(name, options, ["ttlMs", "leaseMs", "maxEntries", "now"]);
   const { ttlMs, leaseMs } = checkTimes(name, options);
   const maxEntries = options.maxEntries ?? 100_000;
   if (!Number.isSafeInteger(maxEntries) || maxEntries < 1) {
@@ -162,12 +196,21 @@ export function createMemoryDeliveryGuard(
       `almara-pay: ${name} options.maxEntries must be a positive integer, got ${String(maxEntries)}`,
     );
   }
-  const now = options.now ?? Date.now;
-  if (typeof now !== "function") {
+  const clock = options.now ?? Date.now;
+  if (typeof clock !== "function" || !Number.isFinite(clock())) {
     throw new TypeError(
-      `almara-pay: ${name} options.now must be a function returning milliseconds`,
+      `almara-pay: ${name} options.now must be a function returning milliseconds (a finite number)`,
     );
   }
+  const now = (): number => {
+    const at = clock();
+    if (!Number.isFinite(at)) {
+      throw new TypeError(
+        `almara-pay: ${name} options.now returned ${String(at)}, not milliseconds`,
+      );
+    }
+    return at;
+  };
   /** Keys in the order they were last written: the oldest first. `token` undefined when done. */
   const entries = new Map<string, Entry>();
   /** No entry expires before this (a lower bound): sweeping earlier would find nothing. */
@@ -182,7 +225,12 @@ export function createMemoryDeliveryGuard(
     return entry;
   }
 
-  function write(key: string, entry: Entry, at: number): void {
+  /**
+   * Stores an entry; when full, expired keys go first, then the oldest done keys. A live claim is
+   * never evicted (its handler is running): when only live claims are left, nothing is written
+   * and false is returned.
+   */
+  function write(key: string, entry: Entry, at: number): boolean {
     entries.delete(key);
     if (entries.size >= maxEntries && earliestExpiry <= at) {
       earliestExpiry = Infinity;
@@ -191,12 +239,16 @@ export function createMemoryDeliveryGuard(
         else earliestExpiry = Math.min(earliestExpiry, e.expiresAt);
       }
     }
-    for (const oldest of entries.keys()) {
-      if (entries.size < maxEntries) break;
-      entries.delete(oldest);
+    if (entries.size >= maxEntries) {
+      for (const [k, e] of entries) {
+        if (entries.size < maxEntries) break;
+        if (e.token === undefined) entries.delete(k);
+      }
     }
+    if (entries.size >= maxEntries) return false;
     entries.set(key, entry);
     earliestExpiry = Math.min(earliestExpiry, entry.expiresAt);
+    return true;
   }
 
   return {
@@ -206,7 +258,8 @@ export function createMemoryDeliveryGuard(
       const entry = live(key, at);
       if (entry) return { status: entry.token === undefined ? "duplicate" : "in-progress" };
       const token = globalThis.crypto.randomUUID();
-      write(key, { token, expiresAt: at + leaseMs }, at);
+      // Full of claims being processed right now: this delivery waits for a redelivery.
+      if (!write(key, { token, expiresAt: at + leaseMs }, at)) return { status: "in-progress" };
       return { status: "claimed", token };
     },
     async complete(key, _token) {
@@ -219,7 +272,33 @@ export function createMemoryDeliveryGuard(
       const entry = live(key, now());
       if (entry && entry.token !== undefined && entry.token === token) entries.delete(key);
     },
+    async renew(key, token) {
+      checkKey("renew()", key);
+      const entry = live(key, now());
+      if (!entry || entry.token === undefined || entry.token !== token) return false;
+      entry.expiresAt = Math.max(entry.expiresAt, now() + leaseMs);
+      earliestExpiry = Math.min(earliestExpiry, entry.expiresAt);
+      return true;
+    },
+    leaseMs,
   };
+}
+
+/**
+ * Refuses option keys the function does not know (a misspelt `leaseMS` would be ignored),
+ * inherited ones included.
+ *
+ * @example
+ * checkOptionKeys("createRedisDeliveryGuard", options, ["command", "keyPrefix"]);
+ */
+export function checkOptionKeys(name: string, options: object, known: readonly string[]): void {
+  for (const key in options) {
+    if (!known.includes(key)) {
+      throw new TypeError(
+        `almara-pay: ${name} options.${key} is not an option (known: ${known.join(", ")})`,
+      );
+    }
+  }
 }
 
 function checkKey(name: string, key: unknown): void {

@@ -153,6 +153,20 @@ describe("confirmBillPaymentCallback", () => {
     expect(error.reason).toBe("it claims completed, the API has it failed");
   });
 
+  it("refuses a genuine success with another currency or phone number", async () => {
+    const h = await use.harness();
+    const receiver = await use.receiver();
+    const paid = await paidBill(h, receiver);
+    const currency = { ...paid, currencyCode: "USD" };
+    expect((await unconfirmed(confirmBillPaymentCallback(h.pay, currency))).reason).toContain(
+      "currencyCode",
+    );
+    const msisdn = { ...paid, msisdn: "254799999999" };
+    expect((await unconfirmed(confirmBillPaymentCallback(h.pay, msisdn))).reason).toContain(
+      "msisdn",
+    );
+  });
+
   it("refuses a failure the API has as completed", async () => {
     const h = await use.harness();
     const receiver = await use.receiver();
@@ -266,6 +280,27 @@ describe("confirmPaymentOrderCallback", () => {
     const error = await unconfirmed(confirmPaymentOrderCallback(h.pay, forged));
     expect(error.reason).toContain("orderLines[0].transactionOutcome.paymentAmount");
   });
+
+  it("refuses another recipient account or transaction amount on a line", async () => {
+    const { h, body } = await webhook();
+    const account = structuredClone(body);
+    account.orderLines[0].recipient.primaryAccountNumber = "254799999999";
+    expect((await unconfirmed(confirmPaymentOrderCallback(h.pay, account))).reason).toContain(
+      "orderLines[0].recipient.primaryAccountNumber",
+    );
+    const amount = structuredClone(body);
+    amount.orderLines[0].transaction.amount = 999999;
+    expect((await unconfirmed(confirmPaymentOrderCallback(h.pay, amount))).reason).toContain(
+      "orderLines[0].transaction.amount",
+    );
+  });
+
+  it("refuses misspelt options rather than ignore them", async () => {
+    const { h, body } = await webhook();
+    await expect(confirmPaymentOrderCallback(h.pay, body, { waitMS: 10 } as never)).rejects.toThrow(
+      /options\.waitMS is not an option/,
+    );
+  });
 });
 
 describe("confirmExpressDepositCallback", () => {
@@ -318,6 +353,28 @@ describe("confirmExpressDepositCallback", () => {
       confirmExpressDepositCallback(h.pay, ipn, { originatorConversationId: randomUUID() }),
     );
     expect(other).toMatchObject({ id, confirmed: "not-looked-up" });
+    const phone = { ...body, PhoneNumber: "254799999999" };
+    expect((await unconfirmed(confirmExpressDepositCallback(h.pay, phone))).reason).toContain(
+      "PhoneNumber",
+    );
+    await expect(
+      confirmExpressDepositCallback(h.pay, ipn, { originatorConversationID: id } as never),
+    ).rejects.toThrow(/options\.originatorConversationID is not an option/);
+  });
+
+  it("refuses an STK-push result that carries no MerchantRequestID, even with the deposit's id", async () => {
+    const { h, id, stk } = await deposit();
+    const replay = structuredClone(stk) as { Body: { StkCallback: Record<string, unknown> } };
+    delete replay.Body.StkCallback.MerchantRequestID;
+    replay.Body.StkCallback.CheckoutRequestID = "ws_CO_replayed";
+    const error = await unconfirmed(
+      confirmExpressDepositCallback(h.pay, replay, { originatorConversationId: id }),
+    );
+    expect(error.reason).toContain("MerchantRequestID");
+    const genuine = await confirmExpressDepositCallback(h.pay, stk, {
+      originatorConversationId: id,
+    });
+    expect(genuine.state).toBe("completed");
   });
 });
 
@@ -435,5 +492,10 @@ describe("confirmCheckoutCallback", () => {
     const error = await unconfirmed(confirmCheckoutCallback(h.pay, forged));
     expect(error).toMatchObject({ callback: "Checkout", confirmed: "completed" });
     expect(error.reason).toContain("ThirdPartyPayload.Reference");
+    const price = structuredClone(body) as unknown as { checkoutRequestLines: { price: number }[] };
+    price.checkoutRequestLines[0]!.price = 1;
+    expect((await unconfirmed(confirmCheckoutCallback(h.pay, price))).reason).toContain(
+      "checkoutRequestLines[0].line.price",
+    );
   });
 });

@@ -62,11 +62,12 @@ function fakeRedis(now: () => number) {
       case "GET":
         return get(key!);
       case "EVAL": {
-        // ["EVAL", script, "1", key, expected]
-        const [script, , evalKey, expected] = args.slice(1);
-        expect(script).toMatch(/redis\.call\('GET', KEYS\[1\]\) == ARGV\[1\].*'DEL'/);
+        // ["EVAL", script, "1", key, expected, ms?]: compare-and-delete or compare-and-extend
+        const [script, , evalKey, expected, ms] = args.slice(1);
+        expect(script).toMatch(/redis\.call\('GET', KEYS\[1\]\) == ARGV\[1\].*'(DEL|PEXPIRE)'/);
         if (get(evalKey!) !== expected) return 0;
-        store.delete(evalKey!);
+        if (script!.includes("PEXPIRE")) store.get(evalKey!)!.expiresAt = now() + Number(ms);
+        else store.delete(evalKey!);
         return 1;
       }
       default:
@@ -96,6 +97,35 @@ const guards: [
 ];
 
 describe.each(guards)("processOnce with the %s guard", (_name, makeGuard) => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it("a slow handler keeps its claim past the lease: a redelivery meanwhile is in progress", async () => {
+    vi.useFakeTimers({ toFake: ["setInterval", "clearInterval"] });
+    const clock = fakeClock();
+    const guard = makeGuard(clock);
+    const gate = deferred();
+    let runs = 0;
+    const first = processOnce(guard, "k", async () => {
+      runs += 1;
+      await gate.promise;
+    });
+    await vi.waitFor(() => expect(runs).toBe(1));
+    const third = 100_000; // the default lease is 5 minutes: renewed every 100 s
+    for (let step = 0; step < 9; step++) {
+      clock.advance(third);
+      await vi.advanceTimersByTimeAsync(third);
+    }
+    await expect(processOnce(guard, "k", () => (runs += 1))).resolves.toEqual({
+      processed: false,
+      reason: "in-progress",
+    });
+    gate.resolve();
+    await expect(first).resolves.toMatchObject({ processed: true });
+    expect(runs).toBe(1);
+  });
+
   it("runs the handler once for the same delivery twice", async () => {
     const guard = makeGuard(fakeClock());
     const handler = vi.fn(async () => "stored");
@@ -223,6 +253,27 @@ describe("processOnce", () => {
 });
 
 describe("createMemoryDeliveryGuard", () => {
+  it("never evicts a claim in progress: when full of them, a new delivery waits", async () => {
+    const clock = fakeClock();
+    const guard = createMemoryDeliveryGuard({ now: clock.now, maxEntries: 3 });
+    const held = await Promise.all(["a", "b", "c"].map((key) => guard.claim(key)));
+    expect(held.every((c) => c.status === "claimed")).toBe(true);
+    await expect(guard.claim("d")).resolves.toEqual({ status: "in-progress" });
+    await expect(guard.claim("a")).resolves.toEqual({ status: "in-progress" });
+  });
+
+  it("refuses misspelt options and a clock that is not one", () => {
+    expect(() => createMemoryDeliveryGuard({ leaseMS: 1 } as never)).toThrow(
+      /options\.leaseMS is not an option/,
+    );
+    expect(() => createMemoryDeliveryGuard({ now: () => new Date() as never })).toThrow(
+      /options\.now/,
+    );
+    expect(() =>
+      createRedisDeliveryGuard({ command: async () => "OK", keyprefix: "x" } as never),
+    ).toThrow(/options\.keyprefix is not an option/);
+  });
+
   it("keeps at most maxEntries keys, forgetting the oldest first", async () => {
     const guard = createMemoryDeliveryGuard({ maxEntries: 3, now: fakeClock().now });
     const handler = vi.fn();
@@ -371,12 +422,45 @@ describe("callbackKey", () => {
   it("is the same for every delivery of the same news, and differs with the news", () => {
     const event = parseBillPaymentCallback(JSON.stringify(example));
     const key = callbackKey("bill-payment", event);
-    expect(key).toBe(`bill-payment:${String(example.originatorConversationId)}:completed`);
+    expect(key).toBe(`bill-payment:${String(example.originatorConversationId)}:completed:`);
     expect(callbackKey("bill-payment", parseBillPaymentCallback(example))).toBe(key);
     const declined = parseBillPaymentCallback({ ...example, statusCode: 18 });
     expect(callbackKey("bill-payment", declined)).toBe(
-      `bill-payment:${String(example.originatorConversationId)}:failed`,
+      `bill-payment:${String(example.originatorConversationId)}:failed:`,
     );
+  });
+
+  it("cannot be forged through the id: a colon in an id is encoded", () => {
+    const line = {
+      transactionOutcome: {
+        transactionStatus: 0,
+        transactionStatusDescription: "x",
+        resultCode: null,
+      },
+    };
+    const genuine = { originatorConversationId: "X", orderLines: [line] } as PaymentOrderCallback;
+    const forged = {
+      originatorConversationId: "X:pending",
+      orderLines: [],
+    } as unknown as PaymentOrderCallback;
+    expect(callbackKey("payout", genuine)).not.toBe(callbackKey("payout", forged));
+  });
+
+  it("gives both express-deposit callbacks of one deposit the same key, given its id", () => {
+    const stk = {
+      Body: { StkCallback: { MerchantRequestID: "m-1", CheckoutRequestID: "c-1", ResultCode: 0 } },
+    } as ExpressDepositCallback;
+    const replay = {
+      Body: { StkCallback: { CheckoutRequestID: "c-2", ResultCode: 0 } },
+    } as ExpressDepositCallback;
+    const ipn = { OriginatorConversationId: "d-1" } as ExpressDepositCallback;
+    const options = { originatorConversationId: "d-1" };
+    expect(callbackKey("express-deposit", stk, options)).toBe(callbackKey("express-deposit", ipn));
+    expect(callbackKey("express-deposit", replay, options)).toBe(
+      callbackKey("express-deposit", ipn),
+    );
+    // Without the id, a push result without its MerchantRequestID cannot be keyed at all.
+    expect(() => callbackKey("express-deposit", replay)).toThrow(TypeError);
   });
 
   it("keys a payout by the state of each line, and an STK result by its MerchantRequestID", () => {
@@ -389,10 +473,10 @@ describe("callbackKey", () => {
     expect(callbackKey("payout", order(["0", "1"]))).toBe("payout:o:failed:paid,failed");
     const stk = { Body: { StkCallback: { MerchantRequestID: "m-1", ResultCode: 1032 } } };
     expect(callbackKey("express-deposit", stk as ExpressDepositCallback)).toBe(
-      "express-deposit-stk:m-1:failed",
+      "express-deposit-stk:m-1:failed:",
     );
     const ipn = { OriginatorConversationId: "d-1" } as ExpressDepositCallback;
-    expect(callbackKey("express-deposit", ipn)).toBe("express-deposit:d-1:completed");
+    expect(callbackKey("express-deposit", ipn)).toBe("express-deposit:d-1:completed:");
   });
 
   it("refuses an unknown kind and a callback without an id", () => {

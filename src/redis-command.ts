@@ -1,0 +1,32 @@
+/**
+ * One Redis command through the caller's own client, shared by the token cache and the delivery
+ * guard: bounded by a timeout, a `command` that throws at once failing like one that rejects
+ * (never an unhandled rejection), and replies read as text whether the client answers strings or
+ * bytes.
+ */
+
+/** Sends `args` through `command`, failing after `timeoutMs`. */
+export function createRedisSend(
+  command: (args: string[]) => Promise<unknown>,
+  timeoutMs: number,
+): (args: string[]) => Promise<unknown> {
+  return (args) => {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () =>
+          reject(new Error(`almara-pay: Redis ${args[0]} did not answer within ${timeoutMs} ms`)),
+        timeoutMs,
+      );
+    });
+    const reply = Promise.resolve().then(() => command(args));
+    return Promise.race([reply, timeout]).finally(() => clearTimeout(timer));
+  };
+}
+
+/** A Redis reply as text: clients answer strings, or bytes (a Buffer) when asked to. */
+export function replyText(reply: unknown): string | undefined {
+  if (typeof reply === "string") return reply;
+  if (reply instanceof Uint8Array) return new TextDecoder().decode(reply);
+  return undefined;
+}
