@@ -286,7 +286,10 @@ export async function confirmPaymentOrderCallback(
  * the deposit paid with the same receipt. The first one (the STK-push result) carries no id of
  * yours: it is confirmed only when you pass `options.originatorConversationId` (the deposit you
  * know it is about), and otherwise throws `UnconfirmedCallbackError` — wait for the final one, or
- * look the deposit up with `findExpressDepositOutcome`.
+ * look the deposit up with `findExpressDepositOutcome`. Confirmed, it reports a failure (a
+ * cancelled deposit gets no other callback) but never a payment: a success the API agrees with
+ * comes back as `pending`, since only the final notification confirms the money arrived (so one
+ * deposit is acted on once, however its two callbacks arrive).
  *
  * @throws CallbackError when the body is neither callback's shape.
  * @throws UnconfirmedCallbackError when it cannot be looked up, or the API does not know the
@@ -326,7 +329,7 @@ export async function confirmExpressDepositCallback(
       reason: `it names another deposit than ${known}`,
     });
   }
-  return confirm<ExpressDepositOutcome>({
+  const outcome = await confirm<ExpressDepositOutcome>({
     callback: "Express deposit",
     claim: final ? claim : { ...claim, id: known },
     noId:
@@ -351,6 +354,10 @@ export async function confirmExpressDepositCallback(
               ["ResultCode", event.Body.StkCallback.ResultCode, record.resultCode],
             ]),
   });
+  // The STK-push result is not final: only the final notification confirms a payment, so that
+  // one deposit is acted on once, whichever of its two callbacks comes first or twice.
+  if (!final && outcome.state === "completed") return { state: "pending", record: outcome.record };
+  return outcome;
 }
 
 /**
