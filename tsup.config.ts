@@ -1,7 +1,7 @@
 /**
- * The package build (`npm run build`): ESM and CJS for the core, the Redis token cache and the
- * sandbox, each with its declarations (.d.ts / .d.cts) and source maps, and the sandbox bin (ESM,
- * Node only).
+ * The package build (`npm run build`): ESM and CJS for the core and the Redis entry (with source
+ * maps), and for the sandbox, each with its declarations (.d.ts / .d.cts); the sandbox bin (ESM,
+ * Node only) shares the ESM sandbox's code.
  */
 import { defineConfig } from "tsup";
 
@@ -22,17 +22,23 @@ export default defineConfig([
     format: ["esm", "cjs"],
     dts: true,
   },
+  // The sandbox is a tool, not the SDK: no source maps (they tripled its weight), and the bin
+  // shares the ESM sandbox's chunk instead of carrying its own copy of the simulator.
   {
     ...shared,
+    sourcemap: false,
     platform: "node",
-    entry: { sandbox: "src/sandbox/index.ts" },
-    format: ["esm", "cjs"],
-    dts: true,
+    entry: { sandbox: "src/sandbox/index.ts", bin: "src/sandbox/bin.ts" },
+    format: ["esm"],
+    splitting: true,
+    dts: { entry: { sandbox: "src/sandbox/index.ts" } },
   },
   {
     ...shared,
+    sourcemap: false,
     platform: "node",
-    entry: { bin: "src/sandbox/bin.ts" },
-    format: ["esm"],
+    entry: { sandbox: "src/sandbox/index.ts" },
+    format: ["cjs"],
+    dts: { entry: { sandbox: "src/sandbox/index.ts" } },
   },
 ]);

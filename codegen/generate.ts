@@ -13,6 +13,7 @@ import { fileURLToPath } from "node:url";
 import { bundle, createConfig } from "@redocly/openapi-core";
 import openapiTS, { astToString } from "openapi-typescript";
 import * as prettier from "prettier";
+import { renderRequestValidators } from "./request-validators.js";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const defaultSpecRoot = join(root, "openapi", "openapi.yaml");
@@ -223,8 +224,12 @@ export async function renderGenerated(specRoot = defaultSpecRoot): Promise<Map<s
     ...prettierOptions,
     parser: "typescript",
   });
+  // Not run through prettier: ajv's code is one long line per validator, and formatting it took
+  // longer than the rest of the regenerate (the file is in .prettierignore).
+  const validators = await renderRequestValidators(spec, HEADER);
   return new Map([
     [join(outDir, "schema.ts"), types],
+    [join(outDir, "request-validators.ts"), validators],
     [join(outDir, "openapi.json"), json],
     [join(outDir, "operations.ts"), meta],
     [join(outDir, "callback-schemas.ts"), callbacks],

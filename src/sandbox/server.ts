@@ -9,9 +9,11 @@ import { Faults, Hangs, type Fault } from "./faults.js";
 import { handlers } from "./handlers.js";
 import {
   at,
+  bodyOf,
   branchFor,
   findOperation,
   operations,
+  queryOf,
   resolvePointer,
   validatorAt,
   type Operation,
@@ -128,36 +130,27 @@ function send(response: ServerResponse, answer: Answer): void {
 /** Validates query parameters against the operation's parameters. */
 function checkQuery(op: Operation, query: URLSearchParams): Record<string, string[]> {
   const errors: Record<string, string[]> = {};
-  const parameters = (op.object.parameters ?? []) as unknown[];
-  parameters.forEach((_, i) => {
-    const parameterPointer = resolvePointer(`${op.pointer}/parameters/${i}`);
-    const parameter = at(parameterPointer) as {
-      name: string;
-      in: string;
-      required?: boolean;
-    };
-    if (parameter.in !== "query") return;
+  for (const parameter of queryOf(op)) {
     const value = query.get(parameter.name);
     if (value === null) {
       if (parameter.required) errors[parameter.name] = [`The ${parameter.name} field is required.`];
-      return;
+      continue;
     }
     const shown = value.slice(0, 100);
-    const validate = validatorAt(`${parameterPointer}/schema`);
+    const validate = validatorAt(parameter.schema);
     // Query values are text: a number-typed parameter is read as a number, as ASP.NET binds it.
     const asNumber = /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : undefined;
     if (!validate(value) && (asNumber === undefined || !validate(asNumber)))
       errors[parameter.name] = [`The value '${shown}' is not valid for ${parameter.name}.`];
-  });
+  }
   return errors;
 }
 
 /** Parses and validates the body; an Answer when it is refused. */
 function checkBody(op: Operation, raw: string, contentType: string): { body: unknown } | Answer {
-  const requestBody = op.object.requestBody as { content: Record<string, unknown> } | undefined;
-  if (!requestBody) return { body: undefined };
-  const [type] = Object.keys(requestBody.content);
-  const pointer = `${op.pointer}/requestBody/content/${type!.replace(/\//g, "~1")}/schema`;
+  const declared = bodyOf(op);
+  if (!declared) return { body: undefined };
+  const { type, pointer } = declared;
   if (type === "application/x-www-form-urlencoded") {
     const body = Object.fromEntries(new URLSearchParams(raw));
     const validate = validatorAt(pointer);

@@ -7,7 +7,8 @@
  */
 import { spawn } from "node:child_process";
 import { once } from "node:events";
-import { rm } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { build } from "esbuild";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -192,6 +193,51 @@ main().catch((error) => {
       child.kill("SIGTERM");
       await once(child, "exit");
     }
+  }, 120_000);
+});
+
+/** Bytes of every file under a folder. */
+async function folderBytes(dir: string): Promise<number> {
+  let total = 0;
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) total += await folderBytes(path);
+    else if (entry.isFile()) total += (await stat(path)).size;
+  }
+  return total;
+}
+
+describe("a lean install", () => {
+  it("npm install almara-pay brings openapi-fetch and its own dependency, nothing else", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "almara-lean-"));
+    folders.push(dir);
+    await writeFile(join(dir, "package.json"), JSON.stringify({ name: "lean", private: true }));
+    await run(
+      "npm",
+      ["install", "--prefer-offline", "--no-audit", "--no-fund", "--no-package-lock", tarball],
+      { cwd: dir },
+    );
+    const listed = await run("npm", ["ls", "--omit=dev", "--all", "--parseable"], { cwd: dir });
+    const installed = listed
+      .split("\n")
+      .filter((line) => line.includes("node_modules"))
+      .map((line) => line.slice(line.lastIndexOf("node_modules") + "node_modules/".length))
+      .sort();
+    const openapiFetch = JSON.parse(
+      await readFile(join(dir, "node_modules", "openapi-fetch", "package.json"), "utf8"),
+    ) as { dependencies?: Record<string, string> };
+    const expected = [
+      "almara-pay",
+      "openapi-fetch",
+      ...Object.keys(openapiFetch.dependencies ?? {}),
+    ];
+    expect(installed).toEqual(expected.sort());
+    const bytes = await folderBytes(join(dir, "node_modules"));
+    const own = await folderBytes(join(dir, "node_modules", "almara-pay"));
+    console.log(
+      `installed size: ${(bytes / 1024).toFixed(0)} kB in node_modules (${installed.join(", ")}), almara-pay itself ${(own / 1024).toFixed(0)} kB`,
+    );
+    expect(bytes).toBeGreaterThan(0);
   }, 120_000);
 });
 
