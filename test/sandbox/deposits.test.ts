@@ -28,7 +28,8 @@ const lookUp = (harness: Harness, id: string) =>
 
 describe("express deposits", () => {
   it("sends the STK result, then the final C2B IPN; the lookup shows the receipt", async () => {
-    const h = await use.harness({ settleDelayMs: 100 });
+    // Settled by hand, never by a timer: the pending state is looked at while it surely holds.
+    const h = await use.harness({ settleDelayMs: 60_000 });
     const receiver = await use.receiver();
     const result = await h.pay.POST("/v1/express-deposit", {
       body: expressDeposit(receiver.url),
@@ -36,6 +37,7 @@ describe("express deposits", () => {
     const id = originatorConversationIdOf(result)!;
     expect((await unwrap(result)).message.originatorConversationId).toBe(id);
     expect((await lookUp(h, id)).status).toBe("Pending");
+    await h.sandbox.settleAll();
 
     const first = parseExpressDepositCallback(await receiver.next());
     const second = parseExpressDepositCallback(await receiver.next());

@@ -18,7 +18,8 @@ afterEach(async () => {
 
 describe("bill payment lifecycle", () => {
   it("moves pending → completed and POSTs the callback to callBackUrl", async () => {
-    h = await startHarness({ settleDelayMs: 200 });
+    // Settled by hand, never by a timer: the pending state is looked at while it surely holds.
+    h = await startHarness({ settleDelayMs: 60_000 });
     receiver = await startReceiver();
     const body = {
       ...billPayment,
@@ -38,6 +39,7 @@ describe("bill payment lifecycle", () => {
       receiptNumber: null,
     });
 
+    await h.sandbox.settleAll();
     expect(await callback).toMatchObject({
       originatorConversationId: body.originatorConversationId,
       status: 4,

@@ -29,7 +29,8 @@ const lookUp = (harness: Harness, id: string) =>
 describe("payouts", () => {
   it("moves pending → completed and POSTs the result to the webhook", async () => {
     const receiver = await use.receiver();
-    const h = await use.harness({ settleDelayMs: 200, webhookUrl: receiver.url });
+    // Settled by hand, never by a timer: the pending state is looked at while it surely holds.
+    const h = await use.harness({ settleDelayMs: 60_000, webhookUrl: receiver.url });
     const webhook = receiver.next();
     const result = await h.pay.POST("/v1/payment-order/new-order", { body: payout() });
     expect(result.response.status).toBe(202);
@@ -44,6 +45,7 @@ describe("payouts", () => {
       resultCode: null,
     });
 
+    await h.sandbox.settleAll();
     const delivered = parsePaymentOrderCallback(JSON.stringify(await webhook));
     expect(delivered.originatorConversationId).toBe(id);
     expect(delivered.orderLines[0]?.transactionOutcome).toMatchObject({

@@ -33,7 +33,8 @@ function validate(harness: Harness, primaryAccountNumber: string, callBackUrl: s
 
 describe("account validation", () => {
   it("completes asynchronously: pending, then the holder, by callback and by lookup", async () => {
-    const h = await use.harness({ settleDelayMs: 100 });
+    // Settled by hand, never by a timer: the pending state is looked at while it surely holds.
+    const h = await use.harness({ settleDelayMs: 60_000 });
     const receiver = await use.receiver();
     const { systemTraceAuditNumber: stan, message } = await validate(
       h,
@@ -46,6 +47,7 @@ describe("account validation", () => {
       status: 0,
       transactionCreditParty: null,
     });
+    await h.sandbox.settleAll();
     const callback = parseAccountValidationCallback(await receiver.next());
     expect(callback).toMatchObject({
       systemTraceAuditNumber: stan,

@@ -34,7 +34,7 @@ export async function startHarness(
 export interface Receiver {
   url: string;
   received: unknown[];
-  /** Resolves with the next body received. */
+  /** Resolves with the next body received (one received earlier and not yet taken first). */
   next(): Promise<unknown>;
   close(): Promise<void>;
 }
@@ -43,6 +43,8 @@ export interface Receiver {
 export async function startReceiver(): Promise<Receiver> {
   const received: unknown[] = [];
   const waiting: ((body: unknown) => void)[] = [];
+  /** How many received bodies `next()` has handed out: a body that came first waits for it. */
+  let consumed = 0;
   const server = createServer((request, response) => {
     let text = "";
     request.on("data", (chunk: Buffer) => (text += chunk.toString("utf8")));
@@ -50,7 +52,11 @@ export async function startReceiver(): Promise<Receiver> {
       const body = JSON.parse(text) as unknown;
       received.push(body);
       response.writeHead(200).end();
-      waiting.shift()?.(body);
+      const waiter = waiting.shift();
+      if (waiter) {
+        consumed += 1;
+        waiter(body);
+      }
     });
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -59,10 +65,13 @@ export async function startReceiver(): Promise<Receiver> {
     url: `http://127.0.0.1:${port}/callback`,
     received,
     next: () =>
-      new Promise((resolve, reject) => {
-        waiting.push(resolve);
-        setTimeout(() => reject(new Error("no callback within 5 s")), 5000).unref();
-      }),
+      consumed < received.length
+        ? Promise.resolve(received[consumed++])
+        : new Promise((resolve, reject) => {
+            waiting.push(resolve);
+            // A net for a callback that never comes, far above any delivery on a loaded machine.
+            setTimeout(() => reject(new Error("no callback within 30 s")), 30_000).unref();
+          }),
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
 }
