@@ -7,6 +7,7 @@ import { createLog, type Logger } from "./logger.js";
 import { operationContextOf, setOperationContext } from "./operation-context.js";
 import { copyRequestOptions, tagResponse } from "./request-info.js";
 import { abortable } from "./abort.js";
+import { callOf } from "./call.js";
 import type { TokenProvider } from "./token-provider.js";
 
 export interface AuthMiddlewareOptions {
@@ -21,7 +22,7 @@ const PUBLIC_PATHS = new Set(["/connect/token"]);
 interface Sent {
   token: string;
   /** The body as sent, kept to replay it: a sent Request's body is gone. */
-  body: ArrayBuffer | undefined;
+  body: ArrayBuffer | string | undefined;
 }
 
 export function createAuthMiddleware(options: AuthMiddlewareOptions): Middleware {
@@ -30,11 +31,21 @@ export function createAuthMiddleware(options: AuthMiddlewareOptions): Middleware
   const sent = new Map<string, Sent>();
 
   return {
-    async onRequest({ request, schemaPath, id }) {
+    async onRequest({ request, schemaPath, id, options: clientOptions }) {
       if (PUBLIC_PATHS.has(schemaPath)) return undefined;
-      const token = await tokenProvider.getToken({ signal: request.signal });
+      const call = callOf(clientOptions.fetch);
+      const token = await tokenProvider.getToken(
+        call ? (call.signal ? { signal: call.signal } : {}) : { signal: request.signal },
+      );
       request.headers.set("Authorization", `Bearer ${token}`);
-      const body = request.body ? await request.clone().arrayBuffer() : undefined;
+      if (call) call.request = request;
+      // The body is kept for the replay: the SDK's own client serialized it already.
+      const body =
+        call?.bodyText !== undefined
+          ? call.bodyText
+          : request.body
+            ? await request.clone().arrayBuffer()
+            : undefined;
       sent.set(id, { token, body });
       return undefined;
     },

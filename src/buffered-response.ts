@@ -112,3 +112,29 @@ export function bufferedResponse(bytes: Uint8Array, init: ResponseInit, known?: 
   };
   return response;
 }
+
+/**
+ * The fetch's own Response, its body already read into `bytes`, made to serve them: no new
+ * Response, no copy of its headers. Undefined when the object cannot take it (a Proxy, a frozen
+ * object): then a new buffered Response stands in.
+ */
+export function adoptResponse(
+  answer: Response,
+  bytes: Uint8Array,
+  known?: Decoded,
+): Response | undefined {
+  try {
+    Object.defineProperty(answer, STATE, {
+      value: {
+        bytes,
+        used: false,
+        text: known?.text,
+        parsed: known && "json" in known ? { value: known.json } : undefined,
+        stream: undefined,
+      } satisfies State,
+    });
+    return Reflect.setPrototypeOf(answer, prototype) ? answer : undefined;
+  } catch {
+    return undefined;
+  }
+}

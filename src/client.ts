@@ -1,9 +1,13 @@
-import createClient, { type Client } from "openapi-fetch";
+import createClient, {
+  type FetchResponse,
+  type MaybeOptionalInit,
+  type Middleware,
+} from "openapi-fetch";
 import { createAuthMiddleware } from "./auth-middleware.js";
-import { operationMeta } from "./generated/operations.js";
-import { createIdempotencyMiddleware } from "./idempotency-middleware.js";
+import { prepareCall, type CallContext, type CallInit } from "./call.js";
 import { createLog } from "./logger.js";
-import { createRetryingFetch } from "./retry.js";
+import { setOperationContext } from "./operation-context.js";
+import { createRetryingFetch, type RetryOptions } from "./retry.js";
 import type { paths } from "./generated/schema.js";
 import { resolveOptions, type AlmaraPayOptions } from "./options.js";
 import { createTokenProvider, type TokenProvider } from "./token-provider.js";
@@ -32,11 +36,63 @@ export type AlmaraPayPaths = {
   };
 };
 
-/** An openapi-fetch client typed by the Almara Pay spec, with authentication applied. */
-export type AlmaraPayClient = Client<AlmaraPayPaths, "application/json"> & {
+/** Options every call of the client takes besides openapi-fetch's own. */
+export interface CallOptions {
+  /** This call's retry policy (merged over the client's), or `false` for none. */
+  retry?: RetryOptions | false;
+  /** This call's timeout in milliseconds, covering the whole answer. */
+  timeoutMs?: number;
+  /** The longest answer this call reads, in bytes. */
+  maxResponseBytes?: number;
+}
+
+type HttpMethod = "get" | "put" | "post" | "delete" | "options" | "head" | "patch" | "trace";
+type PathsWith<Paths, M extends HttpMethod> = {
+  [P in keyof Paths]: Paths[P] extends { [K in M]: any } ? P : never;
+}[keyof Paths];
+type RequiredKeysOf<T> = { [K in keyof T]: {} extends Pick<T, K> ? never : K }[keyof T];
+/** openapi-fetch's init for the operation, with the SDK's per-call options typed. */
+type CallInitParam<Init> =
+  RequiredKeysOf<Init> extends never ? [(Init & CallOptions)?] : [Init & CallOptions];
+
+/** The operation object of `Path` for `M` (the paths type marks absent methods `never`). */
+type OperationOf<Paths, Path extends keyof Paths, M extends HttpMethod> =
+  Paths[Path] extends Record<M, infer O extends Record<string | number, any>> ? O : never;
+
+type MethodOf<Paths extends {}, M extends HttpMethod> = <
+  Path extends PathsWith<Paths, M>,
+  Init extends MaybeOptionalInit<Record<M, OperationOf<Paths, Path, M>>, M>,
+>(
+  url: Path,
+  ...init: CallInitParam<Init>
+) => Promise<FetchResponse<OperationOf<Paths, Path, M>, Init, "application/json">>;
+
+/** One method of the client (`GET`, `POST`…): openapi-fetch's, with typed per-call options. */
+export type AlmaraPayMethod<M extends HttpMethod> = MethodOf<AlmaraPayPaths, M>;
+
+/**
+ * An openapi-fetch client typed by the Almara Pay spec, with authentication applied: `GET`,
+ * `POST`… take the spec's paths, bodies and answers, plus `retry`, `timeoutMs` and
+ * `maxResponseBytes` per call; `use` and `eject` register openapi-fetch middleware.
+ */
+export interface AlmaraPayClient {
+  GET: AlmaraPayMethod<"get">;
+  PUT: AlmaraPayMethod<"put">;
+  POST: AlmaraPayMethod<"post">;
+  DELETE: AlmaraPayMethod<"delete">;
+  OPTIONS: AlmaraPayMethod<"options">;
+  HEAD: AlmaraPayMethod<"head">;
+  PATCH: AlmaraPayMethod<"patch">;
+  TRACE: AlmaraPayMethod<"trace">;
+  /** Registers openapi-fetch middleware (it runs after the SDK's). */
+  use(...middleware: Middleware[]): void;
+  /** Unregisters middleware registered with `use`. */
+  eject(...middleware: Middleware[]): void;
   /** The client's token provider (to invalidate its token, for example). */
   readonly tokenProvider: TokenProvider;
-};
+}
+
+const METHODS = ["GET", "PUT", "POST", "DELETE", "OPTIONS", "HEAD", "PATCH", "TRACE"] as const;
 
 /**
  * Creates an Almara Pay client: an openapi-fetch client over the spec's `paths`, with the auth
@@ -49,7 +105,7 @@ export type AlmaraPayClient = Client<AlmaraPayPaths, "application/json"> & {
  */
 export function createAlmaraPay(options: AlmaraPayOptions): AlmaraPayClient {
   const resolved = resolveOptions(options);
-  const transport = createRetryingFetch(
+  const pipeline = createRetryingFetch(
     createTransport({
       fetch: resolved.fetch,
       timeoutMs: resolved.timeoutMs,
@@ -73,44 +129,49 @@ export function createAlmaraPay(options: AlmaraPayOptions): AlmaraPayClient {
     dangerouslyAllowBrowser: resolved.dangerouslyAllowBrowser,
     ...(resolved.logger ? { logger: resolved.logger } : {}),
   });
-  const client = createClient<AlmaraPayPaths, "application/json">({
+  const inner = createClient<AlmaraPayPaths, "application/json">({
     baseUrl: resolved.baseUrl,
-    fetch: transport,
+    fetch: pipeline,
   });
-  // Order matters: the id is added before the auth middleware keeps the body for a 401 replay.
-  client.use(
-    {
-      onRequest({ options }) {
-        // A per-call fetch would bypass the timeouts, the retries and every money-safety rule.
-        if (options.fetch !== transport) {
-          throw new TypeError(
-            "almara-pay: a call cannot pass its own fetch (it would bypass timeouts, retries and money safety); pass fetch to createAlmaraPay",
-          );
-        }
-        return undefined;
-      },
-    },
-    createIdempotencyMiddleware(),
+  inner.use(
     createAuthMiddleware({
       tokenProvider,
       ...(resolved.logger ? { logger: resolved.logger } : {}),
     }),
   );
-  readTextAnswersAsText(client);
-  return Object.assign(client, { tokenProvider });
-}
-
-/**
- * An operation whose answers are text (the health check) is read as text unless the call asks
- * otherwise: openapi-fetch parses as JSON by default and would throw on `Healthy`. The types
- * already say `string`.
- */
-function readTextAnswersAsText(client: Client<AlmaraPayPaths, "application/json">): void {
-  for (const method of ["GET", "POST", "PUT", "DELETE", "PATCH"] as const) {
-    const call = client[method] as (path: string, init?: { parseAs?: string }) => unknown;
-    (client as unknown as Record<string, typeof call>)[method] = (path, init) =>
-      operationMeta[`${method} ${path}`]?.textAnswer && init?.parseAs === undefined
-        ? call(path, { ...init, parseAs: "text" })
-        : call(path, init);
+  /** Each send of a call: its context on the Request, then the retrying pipeline. */
+  const send = (request: Request, call: CallContext): Promise<Response> => {
+    call.sends += 1;
+    const { operation } = call;
+    if (operation) {
+      // A middleware of the caller's that replaced the Request may have changed its body: then
+      // the body is read from the Request itself, not from the SDK's serialization.
+      const replaced = call.sends === 1 && call.request !== undefined && request !== call.request;
+      setOperationContext(request, {
+        ...operation,
+        ...(call.sends > 1 ? { resend: true } : {}),
+        ...(call.bodyText !== undefined && !replaced ? { bodyText: call.bodyText } : {}),
+        callerSignal: call.signal ?? null,
+      });
+    }
+    return pipeline(request);
+  };
+  const client = { tokenProvider } as AlmaraPayClient;
+  const methods = client as unknown as Record<string, unknown>;
+  for (const method of METHODS) {
+    const call = inner[method] as (path: string, init?: CallInit) => unknown;
+    methods[method] = (path: string, init?: CallInit) => {
+      let prepared: CallInit;
+      try {
+        prepared = prepareCall(method, path, init, send);
+      } catch (error) {
+        // A usage error rejects the call's promise, as every other failure does.
+        return Promise.reject(error);
+      }
+      return call(path, prepared);
+    };
   }
+  client.use = (...middleware) => inner.use(...middleware);
+  client.eject = (...middleware) => inner.eject(...middleware);
+  return client;
 }

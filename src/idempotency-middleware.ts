@@ -5,7 +5,8 @@
  */
 import type { Middleware } from "openapi-fetch";
 import { operationMeta } from "./generated/operations.js";
-import { describeOperation, fieldValues, setOperationContext } from "./operation-context.js";
+import { idsIn } from "./call.js";
+import { describeOperation, setOperationContext } from "./operation-context.js";
 import { copyRequestOptions } from "./request-info.js";
 
 export function createIdempotencyMiddleware(): Middleware {
@@ -41,25 +42,6 @@ export function createIdempotencyMiddleware(): Middleware {
       return next === request ? undefined : next;
     },
   };
-}
-
-/**
- * The values `body` gives the id field, in any casing; a usage error when they disagree or are not
- * a non-empty string (an id is how a transaction is found again).
- */
-function idsIn(body: Record<string, unknown>, field: string): unknown[] {
-  const given = fieldValues(body, field);
-  if (new Set(given).size > 1) {
-    throw new TypeError(
-      `almara-pay: the body carries ${field} more than once, in different casings and with different values; send it once`,
-    );
-  }
-  if (given.length > 0 && (typeof given[0] !== "string" || given[0].trim() === "")) {
-    throw new TypeError(
-      `almara-pay: body.${field} must be a non-empty string (or left out, and the SDK makes one)`,
-    );
-  }
-  return given;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

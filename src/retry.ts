@@ -115,6 +115,9 @@ export function resolveRetry(
 
 const IDEMPOTENT_METHODS = new Set(["GET", "HEAD", "OPTIONS", "PUT", "DELETE"]);
 
+/** The signal of a call that passed none: it never aborts. */
+const NEVER = new AbortController().signal;
+
 /** Milliseconds a `Retry-After` header asks for (seconds or an HTTP date), if it is valid. */
 export function retryAfterMs(header: string | null, now = Date.now()): number | undefined {
   if (header === null || header.trim() === "") return undefined;
@@ -132,7 +135,7 @@ function backoffMs(policy: ResolvedRetry, retry: number): number {
 type Outcome = { response: Response } | { error: unknown };
 type Context = ReturnType<typeof operationContextOf>;
 
-function copyWithBody(request: Request, body: ArrayBuffer, context: Context): Request {
+function copyWithBody(request: Request, body: ArrayBuffer | string, context: Context): Request {
   const attempt = new Request(request.url, {
     method: request.method,
     headers: request.headers,
@@ -163,15 +166,28 @@ export function createRetryingFetch(inner: FetchLike, options: RetryingFetchOpti
     checkCallLimits(request); // a bad per-call option is a usage error, thrown before any send
     const perCall = requestOption<RetryOptions | false>(request, "retry");
     const policy = perCall === undefined ? options.policy : resolveRetry(perCall, options.policy);
-    const body = request.body ? await request.arrayBuffer() : undefined;
-    // A middleware of the caller's may have replaced the Request the SDK tagged: read it again.
     let context = operationContextOf(request);
+    // The SDK's own client serialized the body already: the Request goes out unread, and a resend
+    // is built from the same text. Otherwise the body is read once, here.
+    const body = context?.bodyText ?? (request.body ? await request.arrayBuffer() : undefined);
+    const unread = context?.bodyText !== undefined;
+    // A middleware of the caller's may have replaced the Request the SDK tagged: read it again.
     if (!context && options.basePath !== undefined) {
-      context = deriveOperation(request, options.basePath, body);
+      context = deriveOperation(
+        request,
+        options.basePath,
+        typeof body === "string" ? undefined : body,
+      );
       if (context) setOperationContext(request, context);
     }
-    const signal = context?.first?.signal ?? request.signal;
-    const { method, path } = describeRequest(request);
+    const signal =
+      context?.callerSignal !== undefined
+        ? (context.callerSignal ?? NEVER)
+        : (context?.first?.signal ?? request.signal);
+    const method = request.method;
+    // Named only when a log line or an error needs it.
+    let named: { method: string; path: string } | undefined;
+    const name = () => (named ??= describeRequest(request));
     const idempotent = IDEMPOTENT_METHODS.has(method);
 
     // Whether an earlier send of this call reached the server (a 401 replay always follows one,
@@ -185,7 +201,7 @@ export function createRetryingFetch(inner: FetchLike, options: RetryingFetchOpti
       return new AmbiguousOutcomeError(
         {
           method,
-          path,
+          path: name().path,
           originatorConversationId: context?.originatorConversationId,
           ...(status ? { status } : {}),
           recorded,
@@ -204,7 +220,10 @@ export function createRetryingFetch(inner: FetchLike, options: RetryingFetchOpti
       }
       // A request without a body can be sent as it is, again and again; one with a body needs a
       // fresh Request per attempt, since sending consumes it.
-      const attempt = body === undefined ? request : copyWithBody(request, body, context);
+      const attempt =
+        body === undefined || (unread && retry === 0)
+          ? request
+          : copyWithBody(request, body, context);
 
       let outcome: Outcome;
       try {
@@ -234,7 +253,7 @@ export function createRetryingFetch(inner: FetchLike, options: RetryingFetchOpti
       if (wait !== undefined) {
         options.log?.(
           "info",
-          `${method} ${path} failed (${describe(outcome)}); retry ${retry + 1} of ${policy.retries} in ${Math.round(wait)} ms`,
+          `${method} ${name().path} failed (${describe(outcome)}); retry ${retry + 1} of ${policy.retries} in ${Math.round(wait)} ms`,
         );
         if ("response" in outcome) await outcome.response.body?.cancel().catch(() => undefined);
         sentBefore ||= mayHaveReachedServer(outcome);

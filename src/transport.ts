@@ -4,7 +4,7 @@
  * as a buffered Response), and failures thrown as typed errors.
  */
 import { InvalidResponseError, NetworkError, TimeoutError } from "./errors/index.js";
-import { bufferedResponse, type Decoded } from "./buffered-response.js";
+import { adoptResponse, bufferedResponse, type Decoded } from "./buffered-response.js";
 import { operationContextOf } from "./operation-context.js";
 import { describeRequest, requestOption, tagResponse } from "./request-info.js";
 import { holdsSecret, redactText, redactValue } from "./redact.js";
@@ -63,7 +63,10 @@ export function createTransport(options: TransportOptions): FetchLike {
   const defaultLimit = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
   return async (input, init) => {
     const request = input instanceof Request ? input : new Request(input, init);
-    const { method, path } = describeRequest(request);
+    const context = operationContextOf(request);
+    // Named only when an error needs it.
+    let named: { method: string; path: string } | undefined;
+    const name = () => (named ??= describeRequest(request));
     const timeoutMs = perCall(request, "timeoutMs") ?? options.timeoutMs;
     const limit = perCall(request, "maxResponseBytes") ?? defaultLimit;
     // One controller per request, aborted by the timer or by the caller's signal; `stopped`
@@ -79,44 +82,54 @@ export function createTransport(options: TransportOptions): FetchLike {
       controller.abort();
       stop(controller.signal.reason);
     }, timeoutMs);
+    // The signal to follow: the caller's when the SDK's client says which (none: no listener at
+    // all), else the Request's own.
+    const watched = context?.callerSignal !== undefined ? context.callerSignal : request.signal;
     const onCallerAbort = () => {
-      controller.abort(request.signal.reason);
-      stop(request.signal.reason);
+      controller.abort(watched!.reason);
+      stop(watched!.reason);
     };
-    if (request.signal.aborted) onCallerAbort();
-    else request.signal.addEventListener("abort", onCallerAbort, { once: true });
+    if (watched?.aborted) onCallerAbort();
+    else watched?.addEventListener("abort", onCallerAbort, { once: true });
     try {
       const answer = await Promise.race([
         options.fetch(request, { signal: controller.signal }),
         stopped,
       ]);
       // Read the whole body here, so a body that stalls is covered by the timeout too.
-      const read = await readBody(answer, limit, stopped, method, path);
+      const read = await readBody(answer, limit, stopped, name);
       // An error answer becomes the caller's `{ error }` value: one that echoes a secret is scrubbed.
       const refused = answer.status >= 400;
       const bytes = refused ? redactBytes(read) : read;
-      const expectJson = operationContextOf(request)?.expectJson;
-      const decoded = checkJsonBody(answer, bytes, method, path, expectJson);
-      const init = {
-        status: answer.status,
-        statusText: refused ? redactText(answer.statusText) : answer.statusText,
-        headers: refused ? redactHeaders(answer.headers) : answer.headers,
-      };
+      const statusText = refused ? redactText(answer.statusText) : answer.statusText;
+      const headers = refused ? redactHeaders(answer.headers) : answer.headers;
+      const decoded = checkJsonBody(answer, bytes, name, context?.expectJson);
+      const declared = answer.headers.get("content-length");
       const response = NULL_BODY_STATUSES.has(answer.status)
-        ? emptyResponse(init)
-        : bufferedResponse(bytes, init, decoded);
+        ? emptyResponse({ status: answer.status, statusText, headers })
+        : // The fetch's own Response, served from the bytes read, unless something about it had to
+          // change (a scrubbed secret, a declared length that lies about an empty body).
+          (bytes === read &&
+            statusText === answer.statusText &&
+            headers === answer.headers &&
+            !(declared === "0" && bytes.byteLength > 0) &&
+            adoptResponse(answer, bytes, decoded)) ||
+          bufferedResponse(bytes, { status: answer.status, statusText, headers }, decoded);
       // Kept from the answer: a fetch that followed a redirect anyway must be seen to have done so.
-      if (answer.redirected) Object.defineProperty(response, "redirected", { value: true });
+      if (answer.redirected && !response.redirected) {
+        Object.defineProperty(response, "redirected", { value: true });
+      }
       tagResponse(response, request);
       return response;
     } catch (error) {
       if (isOwnInvalidResponse(error)) throw error;
-      if (request.signal.aborted) throw request.signal.reason;
+      if (watched?.aborted) throw watched.reason;
+      const { method, path } = name();
       if (timedOut) throw new TimeoutError(method, path, timeoutMs, { cause: error });
       throw new NetworkError(method, path, { cause: error });
     } finally {
       clearTimeout(timer);
-      request.signal.removeEventListener("abort", onCallerAbort);
+      watched?.removeEventListener("abort", onCallerAbort);
     }
   };
 }
@@ -176,14 +189,13 @@ async function readBody(
   answer: Response,
   limit: number,
   stopped: Promise<never>,
-  method: string,
-  path: string,
+  name: () => { method: string; path: string },
 ): Promise<Uint8Array> {
   const tooLong = (size: string) => {
     void answer.body?.cancel().catch(() => undefined);
     return new InvalidResponseError(
-      method,
-      path,
+      name().method,
+      name().path,
       answer.status,
       `an answer of ${size} bytes, over maxResponseBytes (${limit})`,
     );
@@ -227,22 +239,26 @@ const NOT_JSON_TYPES = /^(text\/(html|xml)|application\/(xml|xhtml\+xml))\b/i;
 function checkJsonBody(
   answer: Response,
   body: Uint8Array,
-  method: string,
-  path: string,
+  name: () => { method: string; path: string },
   expectJson: boolean | undefined,
 ): Decoded | undefined {
   if (answer.status < 200 || answer.status > 299) return undefined;
   if (expectJson === false) return undefined;
   if (NULL_BODY_STATUSES.has(answer.status)) {
     if (!expectJson) return undefined;
-    throw new InvalidResponseError(method, path, answer.status, "no body where JSON was expected");
+    throw new InvalidResponseError(
+      name().method,
+      name().path,
+      answer.status,
+      "no body where JSON was expected",
+    );
   }
   const type = answer.headers.get("content-type") ?? "";
   if (expectJson === undefined && !type.toLowerCase().includes("json")) return undefined;
   const fail = (problem: string, cause?: unknown) =>
     new InvalidResponseError(
-      method,
-      path,
+      name().method,
+      name().path,
       answer.status,
       problem,
       cause === undefined ? {} : { cause },

@@ -4,14 +4,13 @@
  * may still be working on a request whose answer was lost. Shared by every `find…Outcome`.
  */
 import { sleep } from "../abort.js";
-import type { Client } from "openapi-fetch";
-import type { AlmaraPayPaths } from "../client.js";
+import type { AlmaraPayClient } from "../client.js";
 import { InvalidResponseError } from "../errors/index.js";
 import { requestInfoOf } from "../request-info.js";
 import { apiErrorOf } from "../unwrap.js";
 
-/** The SDK's client, as the lookups take it. */
-export type LookupClient = Client<AlmaraPayPaths, "application/json">;
+/** The SDK's client, as the lookups take it (any client with its typed `GET`). */
+export type LookupClient = Pick<AlmaraPayClient, "GET">;
 
 export interface FindOutcomeOptions {
   /**

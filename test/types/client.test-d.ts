@@ -19,8 +19,17 @@ const pay = createAlmaraPay({
 
 describe("createAlmaraPay", () => {
   it("returns an openapi-fetch client typed by the spec's paths", () => {
-    expectTypeOf(pay).toExtend<Client<AlmaraPayPaths, "application/json">>();
     expectTypeOf(pay.use).toEqualTypeOf<Client<paths, "application/json">["use"]>();
+    expectTypeOf(pay.eject).toEqualTypeOf<Client<AlmaraPayPaths, "application/json">["eject"]>();
+    // @ts-expect-error -- not a path of the API
+    void pay.GET("/v1/no-such-path");
+    // @ts-expect-error -- a path the API has, but not for GET
+    void pay.GET("/v1/payment-order/new-order");
+  });
+
+  it("types each answer as the spec does", async () => {
+    const { data } = await pay.GET("/v1/bill-services");
+    expectTypeOf(data).toEqualTypeOf<components["schemas"]["BillService"][] | undefined>();
   });
 
   it("requires baseUrl, clientId and clientSecret", () => {
@@ -41,10 +50,20 @@ describe("createAlmaraPay", () => {
     void pay.POST("/v1/bill-payments", { body: { ...withoutId, transactionType: 4 } });
   });
 
-  it("accepts a per-request timeoutMs and retry", () => {
+  it("accepts a per-request timeoutMs, retry and maxResponseBytes, and refuses wrong values", () => {
     void pay.GET("/v1/bill-services", { retry: false });
-    void pay.GET("/v1/bill-services", { retry: { retries: 5 } });
-    void pay.GET("/v1/bill-services", { timeoutMs: 5000 });
+    void pay.GET("/v1/bill-services", { retry: { retries: 5, unsafe: true } });
+    void pay.GET("/v1/bill-services", { timeoutMs: 5000, maxResponseBytes: 1024 });
+    // @ts-expect-error -- retry is a policy or false
+    void pay.GET("/v1/bill-services", { retry: "nonsense" });
+    // @ts-expect-error -- retry.retries is a number
+    void pay.GET("/v1/bill-services", { retry: { retries: "many" } });
+    // @ts-expect-error -- timeoutMs is a number of milliseconds
+    void pay.GET("/v1/bill-services", { timeoutMs: "soon" });
+    // @ts-expect-error -- maxResponseBytes is a number of bytes
+    void pay.GET("/v1/bill-services", { maxResponseBytes: "1 MB" });
+    // @ts-expect-error -- and on a POST with a body too
+    void pay.POST("/v1/bill-payments", { body: billPayment, timeoutMs: "soon" });
   });
 });
 

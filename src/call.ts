@@ -1,0 +1,123 @@
+/**
+ * One call through the SDK's client, prepared once: the operation it is (from the generated
+ * table), the `originatorConversationId` it carries (the caller's, or one made here), whether it
+ * moves money, how its answer is read, and its body serialized once. The context travels with the
+ * call in the `fetch` openapi-fetch is given for it, so every step reads it (the 401 replay
+ * included) and nothing tags Requests by hand; resends are built from the same bytes.
+ */
+import { operationMeta } from "./generated/operations.js";
+import { describeOperation, fieldValues, type OperationContext } from "./operation-context.js";
+import type { FetchLike } from "./transport.js";
+
+/** What the SDK knows of one call. */
+export interface CallContext {
+  /** The operation, when the path is one of the spec's. */
+  operation: OperationContext | undefined;
+  /** The body as sent, serialized once (JSON), when the SDK serialized it. */
+  bodyText: string | undefined;
+  /** The caller's own signal, when the call passed one. */
+  signal: AbortSignal | undefined;
+  /** The Request the SDK's middlewares handed on (a later middleware may replace it). */
+  request: Request | undefined;
+  /** Sends of this call so far (a second one is the 401 replay). */
+  sends: number;
+}
+
+/** Each call's `fetch` and its context (the auth middleware finds the call through it). */
+const calls = new WeakMap<object, CallContext>();
+
+/** The call's context, when `fetch` is the one the SDK gave this call. */
+export function callOf(fetch: unknown): CallContext | undefined {
+  return typeof fetch === "function" ? calls.get(fetch) : undefined;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/**
+ * The values `body` gives the id field, in any casing; a usage error when they disagree or are not
+ * a non-empty string (an id is how a transaction is found again).
+ */
+export function idsIn(body: Record<string, unknown>, field: string): unknown[] {
+  // A key set to undefined is a key left out, as JSON.stringify sends it.
+  const given = fieldValues(body, field).filter((value) => value !== undefined);
+  if (new Set(given).size > 1) {
+    throw new TypeError(
+      `almara-pay: the body carries ${field} more than once, in different casings and with different values; send it once`,
+    );
+  }
+  if (given.length > 0 && (typeof given[0] !== "string" || given[0].trim() === "")) {
+    throw new TypeError(
+      `almara-pay: body.${field} must be a non-empty string (or left out, and the SDK makes one)`,
+    );
+  }
+  return given;
+}
+
+/** The init a call was given (openapi-fetch's, with the SDK's per-call options). */
+export interface CallInit {
+  body?: unknown;
+  parseAs?: string;
+  signal?: AbortSignal | null;
+  fetch?: unknown;
+  bodySerializer?: unknown;
+  headers?: unknown;
+  [key: string]: unknown;
+}
+
+/**
+ * The init openapi-fetch gets for a call: the id added when the operation takes one and the
+ * caller left it out, text answers read as text unless the call says otherwise, the body
+ * serialized once, and a `fetch` that carries the call's context into `send`.
+ */
+export function prepareCall(
+  method: string,
+  path: string,
+  init: CallInit | undefined,
+  send: (request: Request, call: CallContext) => Promise<Response>,
+): CallInit {
+  if (init?.fetch !== undefined) {
+    // A per-call fetch would bypass the timeouts, the retries and every money-safety rule.
+    throw new TypeError(
+      "almara-pay: a call cannot pass its own fetch (it would bypass timeouts, retries and money safety); pass fetch to createAlmaraPay",
+    );
+  }
+  const meta = operationMeta[`${method} ${path}`];
+  const parseAs = init?.parseAs ?? (meta?.textAnswer ? "text" : "json");
+  let body = init?.body;
+  if (meta?.idField && isRecord(body) && idsIn(body, meta.idField).length === 0) {
+    body = { ...body, [meta.idField]: globalThis.crypto.randomUUID() };
+  }
+  const call: CallContext = {
+    operation: meta ? describeOperation(method, path, body, parseAs) : undefined,
+    bodyText: undefined,
+    signal: init?.signal ?? undefined,
+    request: undefined,
+    sends: 0,
+  };
+  const fetch: FetchLike = (request) => send(request, call);
+  calls.set(fetch, call);
+  const next: CallInit = { ...init, parseAs, fetch };
+  if (body !== init?.body) next.body = body;
+  // Serialized here, once, as openapi-fetch would (JSON): the retry and the replay reuse the text.
+  if (
+    (isRecord(body) || Array.isArray(body)) &&
+    init?.bodySerializer === undefined &&
+    !hasContentType(init?.headers)
+  ) {
+    const text = JSON.stringify(body);
+    call.bodyText = text;
+    next.bodySerializer = () => text;
+  }
+  return next;
+}
+
+/** Whether the call sets its own Content-Type (then openapi-fetch serializes as it says). */
+function hasContentType(headers: unknown): boolean {
+  if (headers === undefined || headers === null) return false;
+  if (headers instanceof Headers) return headers.has("content-type");
+  if (Array.isArray(headers))
+    return headers.some(([name]) => String(name).toLowerCase() === "content-type");
+  return Object.keys(headers).some((name) => name.toLowerCase() === "content-type");
+}
