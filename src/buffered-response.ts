@@ -133,7 +133,17 @@ export function adoptResponse(
         stream: undefined,
       } satisfies State,
     });
-    return Reflect.setPrototypeOf(answer, prototype) ? answer : undefined;
+    if (!Reflect.setPrototypeOf(answer, prototype)) return undefined;
+    // The length of what is served, where the headers can take it (a fetch's own are immutable):
+    // openapi-fetch parses an answer of unknown length a second time.
+    if (!answer.headers.has("content-length")) {
+      try {
+        answer.headers.set("content-length", String(bytes.byteLength));
+      } catch {
+        // immutable: openapi-fetch reads it as text
+      }
+    }
+    return answer;
   } catch {
     return undefined;
   }

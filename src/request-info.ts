@@ -32,8 +32,10 @@ export function describeRequest(request: Request): RequestInfo {
 }
 
 export function tagResponse(response: Response, request: Request): void {
-  if ((response as Tagged)[INFO]) return;
-  Object.defineProperty(response, INFO, { value: describeRequest(request) });
+  if (Object.prototype.hasOwnProperty.call(response, INFO)) return;
+  // Described when first read (an error needs it), not on every answer.
+  let info: RequestInfo | undefined;
+  Object.defineProperty(response, INFO, { get: () => (info ??= describeRequest(request)) });
 }
 
 export function requestInfoOf(response: Response): RequestInfo {

@@ -318,7 +318,7 @@ function retryDelay(
     return undefined;
   }
   const { response } = outcome;
-  if (!policy.statuses.includes(response.status) || !(idempotent || policy.unsafe))
+  if (response.ok || !policy.statuses.includes(response.status) || !(idempotent || policy.unsafe))
     return undefined;
   const asked = retryAfterMs(response.headers.get("retry-after"));
   if (asked === undefined) return backoffMs(policy, retry);

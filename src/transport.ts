@@ -208,16 +208,27 @@ async function readBody(
   const reader = answer.body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
-  for (;;) {
-    const { done, value } = await Promise.race([reader.read(), stopped]);
-    if (done) break;
-    size += value.byteLength;
-    if (size > limit) {
-      await reader.cancel().catch(() => undefined);
-      throw tooLong(`more than ${limit}`);
+  let over = false;
+  const readAll = async () => {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return;
+      size += value.byteLength;
+      if (size > limit) {
+        over = true;
+        await reader.cancel().catch(() => undefined);
+        return;
+      }
+      chunks.push(value);
     }
-    chunks.push(value);
-  }
+  };
+  // One race for the whole body: when the timeout or the caller stops it first, the reader is
+  // cancelled, so the loop ends too.
+  await Promise.race([readAll(), stopped]).catch((error: unknown) => {
+    void reader.cancel().catch(() => undefined);
+    throw error;
+  });
+  if (over) throw tooLong(`more than ${limit}`);
   if (chunks.length === 1) return chunks[0]!;
   const bytes = new Uint8Array(size);
   let offset = 0;
