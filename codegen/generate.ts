@@ -1,18 +1,20 @@
 /**
- * Regenerates src/generated/ from openapi/: bundle → openapi-typescript → prettier.
+ * Regenerates src/generated/ from openapi/: bundle → openapi-typescript, the operation table,
+ * the callback schemas and the sandbox's precompiled request validators.
  *
  *   tsx codegen/generate.ts          write the generated files
  *   tsx codegen/generate.ts --check  write nothing; exit 1 if any generated file is stale
+ *   tsx codegen/generate.ts --watch  regenerate on every change under openapi/ (one process)
  *   --spec PATH                      bundle another root document (the tests use a copy)
  *
  * Everything runs in one process (no CLI spawns) so a regenerate stays fast.
  */
+import { watch } from "node:fs";
 import { readFile, writeFile, mkdir } from "node:fs/promises";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { bundle, createConfig } from "@redocly/openapi-core";
 import openapiTS, { astToString } from "openapi-typescript";
-import * as prettier from "prettier";
 import { renderRequestValidators } from "./request-validators.js";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
@@ -199,7 +201,7 @@ function renderCallbackSchemas(spec: Json): string {
     'import type { JsonSchema } from "../schema-check.js";',
     "",
     "/** The request-body schema of each callback the spec describes, every $ref inlined. */",
-    `export const callbackSchemas = ${JSON.stringify(schemas)} as const satisfies Record<string, JsonSchema>;`,
+    `export const callbackSchemas = ${JSON.stringify(schemas, null, 2)} as const satisfies Record<string, JsonSchema>;`,
     "",
   ].join("\n");
 }
@@ -208,22 +210,12 @@ function renderCallbackSchemas(spec: Json): string {
 export async function renderGenerated(specRoot = defaultSpecRoot): Promise<Map<string, string>> {
   const spec = await bundleSpec(specRoot);
   const ast = await openapiTS(spec as never, { alphabetize: false, excludeDeprecated: false });
-  const prettierOptions = (await prettier.resolveConfig(join(outDir, "schema.ts"))) ?? {};
-  const types = await prettier.format(HEADER + astToString(ast), {
-    ...prettierOptions,
-    parser: "typescript",
-  });
-  // Plain two-space JSON: as readable, and formatting this file with prettier took longer than
-  // the rest of the regenerate.
+  // Written as the generators print them, not run through prettier: src/generated/ is read by
+  // machines and is in .prettierignore, and loading and running prettier took a third of the time.
+  const types = HEADER + astToString(ast);
   const json = `${JSON.stringify(spec, null, 2)}\n`;
-  const meta = await prettier.format(renderOperationMeta(spec), {
-    ...prettierOptions,
-    parser: "typescript",
-  });
-  const callbacks = await prettier.format(renderCallbackSchemas(spec), {
-    ...prettierOptions,
-    parser: "typescript",
-  });
+  const meta = renderOperationMeta(spec);
+  const callbacks = renderCallbackSchemas(spec);
   // Not run through prettier: ajv's code is one long line per validator, and formatting it took
   // longer than the rest of the regenerate (the file is in .prettierignore).
   const validators = await renderRequestValidators(spec, HEADER);
@@ -236,12 +228,8 @@ export async function renderGenerated(specRoot = defaultSpecRoot): Promise<Map<s
   ]);
 }
 
-async function main(): Promise<void> {
-  const args = process.argv.slice(2);
-  const check = args.includes("--check");
-  const specIndex = args.indexOf("--spec");
-  const specRoot = specIndex >= 0 ? args[specIndex + 1] : undefined;
-  if (specIndex >= 0 && !specRoot) throw new Error("--spec needs the path of a root document");
+/** Renders and writes (or, with `check`, only compares) every generated file. */
+async function run(specRoot: string | undefined, check: boolean): Promise<boolean> {
   const files = await renderGenerated(specRoot);
   const stale: string[] = [];
   for (const [path, contents] of files) {
@@ -255,14 +243,58 @@ async function main(): Promise<void> {
   }
   if (check && stale.length > 0) {
     console.error(`src/generated/ is stale (run \`npm run generate\`): ${stale.join(", ")}`);
-    process.exitCode = 1;
-  } else if (check) {
-    console.log("src/generated/ is up to date.");
-  } else {
+    return false;
+  }
+  if (check) console.log("src/generated/ is up to date.");
+  else {
     console.log(
       stale.length > 0 ? `Wrote ${stale.join(", ")}` : "src/generated/ was already up to date.",
     );
   }
+  return true;
+}
+
+/**
+ * Regenerates whenever a file under the spec's folder changes (debounced), in this process: the
+ * modules stay loaded, so each regenerate costs only its own work. A spec that does not bundle is
+ * reported and the watch goes on.
+ */
+async function watchSpec(specRoot: string | undefined): Promise<void> {
+  const folder = dirname(specRoot ?? defaultSpecRoot);
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let running = Promise.resolve();
+  const regenerate = () => {
+    running = running.then(async () => {
+      const started = performance.now();
+      try {
+        await run(specRoot, false);
+        console.log(`  (${Math.round(performance.now() - started)} ms)`);
+      } catch (error) {
+        console.error(error instanceof Error ? error.message : error);
+      }
+    });
+  };
+  regenerate();
+  watch(folder, { recursive: true }, () => {
+    clearTimeout(timer);
+    timer = setTimeout(regenerate, 100);
+  });
+  console.log(`Watching ${relative(root, folder)}/ (Ctrl+C to stop)`);
+  await new Promise(() => undefined);
+}
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  const check = args.includes("--check");
+  const specIndex = args.indexOf("--spec");
+  const specRoot = specIndex >= 0 ? args[specIndex + 1] : undefined;
+  if (specIndex >= 0 && !specRoot) throw new Error("--spec needs the path of a root document");
+  if (args.includes("--watch")) {
+    if (check) throw new Error("--watch writes the generated files; it does not go with --check");
+    await watchSpec(specRoot);
+    return;
+  }
+  if (!(await run(specRoot, check))) process.exitCode = 1;
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

@@ -7,264 +7,878 @@ import type { JsonSchema } from "../schema-check.js";
 
 /** The request-body schema of each callback the spec describes, every $ref inlined. */
 export const callbackSchemas = {
-  billPaymentResult: {
-    type: "object",
-    required: ["systemConversationId", "originatorConversationId"],
-    properties: {
-      systemConversationId: { type: "string" },
-      originatorConversationId: { type: "string", maxLength: 100 },
-      serviceID: { type: ["integer", "string"] },
-      serviceCode: { type: ["string", "null"] },
-      accountNumber: { type: "string" },
-      msisdn: { type: "string" },
-      amount: { type: "number" },
-      datePaymentReceived: { type: ["string", "null"] },
-      customerName: { type: ["string", "null"] },
-      accountCustomerName: { type: ["string", "null"] },
-      customerNames: { type: ["string", "null"] },
-      countryCode: { type: "string" },
-      currencyCode: { type: "string" },
-      transactionType: { type: "integer" },
-      dueAmount: { type: ["number", "null"] },
-      dueDate: { type: ["string", "null"] },
-      narration: { type: ["string", "null"] },
-      receiptNumber: { type: ["string", "null"] },
-      receiverNarration: { type: ["string", "null"] },
-      status: { type: "integer" },
-      transactionStatusDescription: { type: ["string", "null"] },
-      statusCode: { type: "integer" },
-      statusDescription: { type: ["string", "null"] },
-      totalRecordsPendingAck: { type: ["string", "null"] },
-      totalRecordsPendingQuery: { type: ["string", "null"] },
-      active: { type: ["string", "null"] },
-      callbackURL: { type: ["string", "null"] },
-      byPassCustomerValidation: { type: "boolean" },
-    },
-  },
-  expressDepositResult: {
-    oneOf: [
-      {
-        type: "object",
-        required: ["Body"],
-        properties: {
-          Body: {
-            type: "object",
-            required: ["StkCallback"],
-            properties: {
-              StkCallback: {
-                type: "object",
-                required: ["ResultCode"],
-                properties: {
-                  MerchantRequestID: { type: "string" },
-                  CheckoutRequestID: { type: "string" },
-                  ResultCode: { type: "integer" },
-                  ResultDesc: { type: "string" },
-                },
-              },
-            },
-          },
-        },
-      },
-      {
-        type: "object",
-        required: ["OriginatorConversationId"],
-        properties: {
-          OriginatorConversationId: { type: "string" },
-          Thirdpartyreceiptnumber: { type: ["string", "null"] },
-          PaymentAmount: { type: ["number", "null"] },
-          PhoneNumber: { type: ["string", "null"] },
-          TransactionDate: { type: ["string", "null"] },
-        },
-      },
+  "billPaymentResult": {
+    "type": "object",
+    "required": [
+      "systemConversationId",
+      "originatorConversationId"
     ],
-  },
-  accountValidationResult: {
-    type: "object",
-    required: ["systemTraceAuditNumber", "status", "statusDesc"],
-    properties: {
-      validationType: { type: ["integer", "null"] },
-      validationTypeDesc: { type: ["string", "null"] },
-      accountNumber: { type: ["string", "null"] },
-      accountNumberCCY: { type: ["string", "null"] },
-      institutionCode: { type: ["string", "null"] },
-      countryCode: { type: ["string", "null"] },
-      callbackURL: { type: ["string", "null"] },
-      status: { type: "integer" },
-      statusDesc: { type: "string" },
-      systemTraceAuditNumber: { type: "string" },
-      conversationID: { type: ["string", "null"] },
-      responseCode: { type: ["string", "null"] },
-      responseDesc: { type: ["string", "null"] },
-      resultCode: { type: ["string", "null"] },
-      resultDesc: { type: ["string", "null"] },
-      transactionID: { type: ["string", "null"] },
-      transactionCreditParty: { type: ["string", "null"] },
-      createdDate: { type: ["string", "null"] },
-    },
-  },
-  kycResult: {
-    type: "object",
-    required: ["status", "statusDesc"],
-    properties: {
-      systemTraceAuditNumber: { type: ["string", "null"] },
-      status: { type: ["string", "integer"] },
-      statusDesc: { type: "string" },
-      kycRecordDto: {
-        type: ["object", "null"],
-        additionalProperties: true,
-        properties: {
-          status: { type: ["integer", "null"] },
-          responseCode: { type: ["string", "null"] },
-          responseCodeDesc: { type: ["string", "null"] },
-          kycRequestFirstName: { type: ["string", "null"] },
-          kycRequestMiddleName: { type: ["string", "null"] },
-          kycRequestLastName: { type: ["string", "null"] },
-          kycRequestOtherNames: { type: ["string", "null"] },
-          kycRequestFullNames: { type: ["string", "null"] },
-          kycRequestNationalID: { type: ["string", "null"] },
-          kycRequestTelephoneMobile: { type: ["string", "null"] },
-          kycRequestReportReason: { type: ["integer", "null"] },
-          kycRequestCallBackURL: { type: ["string", "null"] },
-          personalProfileNationalID: { type: ["string", "null"] },
-        },
+    "properties": {
+      "systemConversationId": {
+        "type": "string"
       },
-    },
-  },
-  checkoutResult: {
-    type: "object",
-    required: ["originatorConversationId"],
-    additionalProperties: true,
-    properties: {
-      id: { type: ["string", "null"] },
-      originatorConversationId: { type: "string" },
-      conversationId: { type: ["string", "null"] },
-      checkoutId: { type: ["string", "null"] },
-      checkoutReference: { type: ["string", "null"] },
-      checkoutRouteId: { type: ["string", "null"] },
-      checkoutRouteChannelType: { type: ["integer", "null"] },
-      checkoutNotes: { type: ["string", "null"] },
-      checkoutCurrencyCode: { type: ["string", "integer", "null"] },
-      checkoutCurrencyName: { type: ["string", "null"] },
-      checkoutDueDate: { type: ["string", "null"] },
-      checkoutReturnUrl: { type: ["string", "null"] },
-      checkoutCancelUrl: { type: ["string", "null"] },
-      checkoutCallbackUrl: { type: ["string", "null"] },
-      checkoutAccountNo: { type: ["string", "null"] },
-      checkoutUrl: { type: ["string", "null"] },
-      checkoutRequestLines: {
-        type: ["array", "null"],
-        items: {
-          type: "object",
-          additionalProperties: true,
-          properties: {
-            sku: { type: ["string", "null"] },
-            name: { type: ["string", "null"] },
-            price: { type: ["number", "null"] },
-          },
-        },
+      "originatorConversationId": {
+        "type": "string",
+        "maxLength": 100
       },
-      checkoutOutcome: {
-        type: ["object", "null"],
-        properties: {
-          Status: { type: "integer" },
-          StatusDesc: { type: "string" },
-          ResultCode: { type: ["string", "null"] },
-          ResultDesc: { type: ["string", "null"] },
-          ThirdPartyPayload: {
-            type: ["object", "null"],
-            properties: {
-              ResponseCode: { type: ["string", "null"] },
-              ResponseDesc: { type: ["string", "null"] },
-              Reference: { type: ["string", "null"] },
-            },
-          },
-        },
+      "serviceID": {
+        "type": [
+          "integer",
+          "string"
+        ]
       },
-    },
-  },
-  airtimeResult: {
-    type: "object",
-    required: ["originatorConversationId", "recipients"],
-    properties: {
-      systemConversationId: { type: ["string", "null"] },
-      originatorConversationId: { type: "string" },
-      recipients: {
-        type: "array",
-        items: {
-          type: "object",
-          required: ["phoneNumber", "amount", "status", "statusDescription"],
-          properties: {
-            phoneNumber: { type: "string" },
-            amount: { type: "number" },
-            currencyCode: { type: ["string", "null"] },
-            status: { type: "integer" },
-            statusDescription: { type: "string" },
-            statusCode: { type: ["integer", "null"] },
-            receiptNumber: { type: ["string", "null"] },
-          },
-        },
+      "serviceCode": {
+        "type": [
+          "string",
+          "null"
+        ]
       },
-    },
+      "accountNumber": {
+        "type": "string"
+      },
+      "msisdn": {
+        "type": "string"
+      },
+      "amount": {
+        "type": "number"
+      },
+      "datePaymentReceived": {
+        "type": [
+          "string",
+          "null"
+        ]
+      },
+      "customerName": {
+        "type": [
+          "string",
+          "null"
+        ]
+      },
+      "accountCustomerName": {
+        "type": [
+          "string",
+          "null"
+        ]
+      },
+      "customerNames": {
+        "type": [
+          "string",
+          "null"
+        ]
+      },
+      "countryCode": {
+        "type": "string"
+      },
+      "currencyCode": {
+        "type": "string"
+      },
+      "transactionType": {
+        "type": "integer"
+      },
+      "dueAmount": {
+        "type": [
+          "number",
+          "null"
+        ]
+      },
+      "dueDate": {
+        "type": [
+          "string",
+          "null"
+        ]
+      },
+      "narration": {
+        "type": [
+          "string",
+          "null"
+        ]
+      },
+      "receiptNumber": {
+        "type": [
+          "string",
+          "null"
+        ]
+      },
+      "receiverNarration": {
+        "type": [
+          "string",
+          "null"
+        ]
+      },
+      "status": {
+        "type": "integer"
+      },
+      "transactionStatusDescription": {
+        "type": [
+          "string",
+          "null"
+        ]
+      },
+      "statusCode": {
+        "type": "integer"
+      },
+      "statusDescription": {
+        "type": [
+          "string",
+          "null"
+        ]
+      },
+      "totalRecordsPendingAck": {
+        "type": [
+          "string",
+          "null"
+        ]
+      },
+      "totalRecordsPendingQuery": {
+        "type": [
+          "string",
+          "null"
+        ]
+      },
+      "active": {
+        "type": [
+          "string",
+          "null"
+        ]
+      },
+      "callbackURL": {
+        "type": [
+          "string",
+          "null"
+        ]
+      },
+      "byPassCustomerValidation": {
+        "type": "boolean"
+      }
+    }
   },
-  paymentOrderResult: {
-    type: "object",
-    required: ["originatorConversationId", "orderLines"],
-    properties: {
-      id: { type: ["string", "null"] },
-      conversationId: { type: ["string", "null"] },
-      originatorConversationId: { type: "string", minLength: 1, maxLength: 100 },
-      remarks: { type: ["string", "null"] },
-      isProcessed: { type: ["boolean", "null"] },
-      orderLines: {
-        type: "array",
-        items: {
-          type: "object",
-          required: ["transactionOutcome"],
-          properties: {
-            remitter: { type: ["object", "null"], additionalProperties: true },
-            recipient: {
-              type: ["object", "null"],
-              additionalProperties: true,
-              properties: {
-                name: { type: ["string", "null"] },
-                primaryAccountNumber: { type: ["string", "null"] },
-              },
-            },
-            transaction: {
-              type: ["object", "null"],
-              additionalProperties: true,
-              properties: {
-                routeId: { type: ["string", "null"] },
-                amount: { type: ["number", "null"] },
-                reference: { type: ["string", "null"] },
-                channelType: { type: ["integer", "null"] },
-              },
-            },
-            transactionOutcome: {
-              type: "object",
-              required: ["transactionStatus", "transactionStatusDescription"],
-              properties: {
-                id: { type: ["string", "null"] },
-                paymentAmount: { type: ["number", "null"] },
-                feeAmount: { type: ["number", "null"] },
-                trackingNumber: { type: ["string", "null"] },
-                transactionStatus: { type: "integer" },
-                transactionStatusDescription: { type: "string" },
-                resultCode: { type: ["string", "null"] },
-                resultCodeDescription: { type: ["string", "null"] },
-                thirdPartyPayload: {
-                  type: ["object", "null"],
-                  properties: {
-                    thirdPartyResultCode: { type: ["string", "null"] },
-                    thirdPartyResultCodeDescription: { type: ["string", "null"] },
-                    thirdPartyReceiptNumber: { type: ["string", "null"] },
+  "expressDepositResult": {
+    "oneOf": [
+      {
+        "type": "object",
+        "required": [
+          "Body"
+        ],
+        "properties": {
+          "Body": {
+            "type": "object",
+            "required": [
+              "StkCallback"
+            ],
+            "properties": {
+              "StkCallback": {
+                "type": "object",
+                "required": [
+                  "ResultCode"
+                ],
+                "properties": {
+                  "MerchantRequestID": {
+                    "type": "string"
                   },
-                },
-              },
-            },
-          },
-        },
+                  "CheckoutRequestID": {
+                    "type": "string"
+                  },
+                  "ResultCode": {
+                    "type": "integer"
+                  },
+                  "ResultDesc": {
+                    "type": "string"
+                  }
+                }
+              }
+            }
+          }
+        }
       },
-    },
+      {
+        "type": "object",
+        "required": [
+          "OriginatorConversationId"
+        ],
+        "properties": {
+          "OriginatorConversationId": {
+            "type": "string"
+          },
+          "Thirdpartyreceiptnumber": {
+            "type": [
+              "string",
+              "null"
+            ]
+          },
+          "PaymentAmount": {
+            "type": [
+              "number",
+              "null"
+            ]
+          },
+          "PhoneNumber": {
+            "type": [
+              "string",
+              "null"
+            ]
+          },
+          "TransactionDate": {
+            "type": [
+              "string",
+              "null"
+            ]
+          }
+        }
+      }
+    ]
   },
+  "accountValidationResult": {
+    "type": "object",
+    "required": [
+      "systemTraceAuditNumber",
+      "status",
+      "statusDesc"
+    ],
+    "properties": {
+      "validationType": {
+        "type": [
+          "integer",
+          "null"
+        ]
+      },
+      "validationTypeDesc": {
+        "type": [
+          "string",
+          "null"
+        ]
+      },
+      "accountNumber": {
+        "type": [
+          "string",
+          "null"
+        ]
+      },
+      "accountNumberCCY": {
+        "type": [
+          "string",
+          "null"
+        ]
+      },
+      "institutionCode": {
+        "type": [
+          "string",
+          "null"
+        ]
+      },
+      "countryCode": {
+        "type": [
+          "string",
+          "null"
+        ]
+      },
+      "callbackURL": {
+        "type": [
+          "string",
+          "null"
+        ]
+      },
+      "status": {
+        "type": "integer"
+      },
+      "statusDesc": {
+        "type": "string"
+      },
+      "systemTraceAuditNumber": {
+        "type": "string"
+      },
+      "conversationID": {
+        "type": [
+          "string",
+          "null"
+        ]
+      },
+      "responseCode": {
+        "type": [
+          "string",
+          "null"
+        ]
+      },
+      "responseDesc": {
+        "type": [
+          "string",
+          "null"
+        ]
+      },
+      "resultCode": {
+        "type": [
+          "string",
+          "null"
+        ]
+      },
+      "resultDesc": {
+        "type": [
+          "string",
+          "null"
+        ]
+      },
+      "transactionID": {
+        "type": [
+          "string",
+          "null"
+        ]
+      },
+      "transactionCreditParty": {
+        "type": [
+          "string",
+          "null"
+        ]
+      },
+      "createdDate": {
+        "type": [
+          "string",
+          "null"
+        ]
+      }
+    }
+  },
+  "kycResult": {
+    "type": "object",
+    "required": [
+      "status",
+      "statusDesc"
+    ],
+    "properties": {
+      "systemTraceAuditNumber": {
+        "type": [
+          "string",
+          "null"
+        ]
+      },
+      "status": {
+        "type": [
+          "string",
+          "integer"
+        ]
+      },
+      "statusDesc": {
+        "type": "string"
+      },
+      "kycRecordDto": {
+        "type": [
+          "object",
+          "null"
+        ],
+        "additionalProperties": true,
+        "properties": {
+          "status": {
+            "type": [
+              "integer",
+              "null"
+            ]
+          },
+          "responseCode": {
+            "type": [
+              "string",
+              "null"
+            ]
+          },
+          "responseCodeDesc": {
+            "type": [
+              "string",
+              "null"
+            ]
+          },
+          "kycRequestFirstName": {
+            "type": [
+              "string",
+              "null"
+            ]
+          },
+          "kycRequestMiddleName": {
+            "type": [
+              "string",
+              "null"
+            ]
+          },
+          "kycRequestLastName": {
+            "type": [
+              "string",
+              "null"
+            ]
+          },
+          "kycRequestOtherNames": {
+            "type": [
+              "string",
+              "null"
+            ]
+          },
+          "kycRequestFullNames": {
+            "type": [
+              "string",
+              "null"
+            ]
+          },
+          "kycRequestNationalID": {
+            "type": [
+              "string",
+              "null"
+            ]
+          },
+          "kycRequestTelephoneMobile": {
+            "type": [
+              "string",
+              "null"
+            ]
+          },
+          "kycRequestReportReason": {
+            "type": [
+              "integer",
+              "null"
+            ]
+          },
+          "kycRequestCallBackURL": {
+            "type": [
+              "string",
+              "null"
+            ]
+          },
+          "personalProfileNationalID": {
+            "type": [
+              "string",
+              "null"
+            ]
+          }
+        }
+      }
+    }
+  },
+  "checkoutResult": {
+    "type": "object",
+    "required": [
+      "originatorConversationId"
+    ],
+    "additionalProperties": true,
+    "properties": {
+      "id": {
+        "type": [
+          "string",
+          "null"
+        ]
+      },
+      "originatorConversationId": {
+        "type": "string"
+      },
+      "conversationId": {
+        "type": [
+          "string",
+          "null"
+        ]
+      },
+      "checkoutId": {
+        "type": [
+          "string",
+          "null"
+        ]
+      },
+      "checkoutReference": {
+        "type": [
+          "string",
+          "null"
+        ]
+      },
+      "checkoutRouteId": {
+        "type": [
+          "string",
+          "null"
+        ]
+      },
+      "checkoutRouteChannelType": {
+        "type": [
+          "integer",
+          "null"
+        ]
+      },
+      "checkoutNotes": {
+        "type": [
+          "string",
+          "null"
+        ]
+      },
+      "checkoutCurrencyCode": {
+        "type": [
+          "string",
+          "integer",
+          "null"
+        ]
+      },
+      "checkoutCurrencyName": {
+        "type": [
+          "string",
+          "null"
+        ]
+      },
+      "checkoutDueDate": {
+        "type": [
+          "string",
+          "null"
+        ]
+      },
+      "checkoutReturnUrl": {
+        "type": [
+          "string",
+          "null"
+        ]
+      },
+      "checkoutCancelUrl": {
+        "type": [
+          "string",
+          "null"
+        ]
+      },
+      "checkoutCallbackUrl": {
+        "type": [
+          "string",
+          "null"
+        ]
+      },
+      "checkoutAccountNo": {
+        "type": [
+          "string",
+          "null"
+        ]
+      },
+      "checkoutUrl": {
+        "type": [
+          "string",
+          "null"
+        ]
+      },
+      "checkoutRequestLines": {
+        "type": [
+          "array",
+          "null"
+        ],
+        "items": {
+          "type": "object",
+          "additionalProperties": true,
+          "properties": {
+            "sku": {
+              "type": [
+                "string",
+                "null"
+              ]
+            },
+            "name": {
+              "type": [
+                "string",
+                "null"
+              ]
+            },
+            "price": {
+              "type": [
+                "number",
+                "null"
+              ]
+            }
+          }
+        }
+      },
+      "checkoutOutcome": {
+        "type": [
+          "object",
+          "null"
+        ],
+        "properties": {
+          "Status": {
+            "type": "integer"
+          },
+          "StatusDesc": {
+            "type": "string"
+          },
+          "ResultCode": {
+            "type": [
+              "string",
+              "null"
+            ]
+          },
+          "ResultDesc": {
+            "type": [
+              "string",
+              "null"
+            ]
+          },
+          "ThirdPartyPayload": {
+            "type": [
+              "object",
+              "null"
+            ],
+            "properties": {
+              "ResponseCode": {
+                "type": [
+                  "string",
+                  "null"
+                ]
+              },
+              "ResponseDesc": {
+                "type": [
+                  "string",
+                  "null"
+                ]
+              },
+              "Reference": {
+                "type": [
+                  "string",
+                  "null"
+                ]
+              }
+            }
+          }
+        }
+      }
+    }
+  },
+  "airtimeResult": {
+    "type": "object",
+    "required": [
+      "originatorConversationId",
+      "recipients"
+    ],
+    "properties": {
+      "systemConversationId": {
+        "type": [
+          "string",
+          "null"
+        ]
+      },
+      "originatorConversationId": {
+        "type": "string"
+      },
+      "recipients": {
+        "type": "array",
+        "items": {
+          "type": "object",
+          "required": [
+            "phoneNumber",
+            "amount",
+            "status",
+            "statusDescription"
+          ],
+          "properties": {
+            "phoneNumber": {
+              "type": "string"
+            },
+            "amount": {
+              "type": "number"
+            },
+            "currencyCode": {
+              "type": [
+                "string",
+                "null"
+              ]
+            },
+            "status": {
+              "type": "integer"
+            },
+            "statusDescription": {
+              "type": "string"
+            },
+            "statusCode": {
+              "type": [
+                "integer",
+                "null"
+              ]
+            },
+            "receiptNumber": {
+              "type": [
+                "string",
+                "null"
+              ]
+            }
+          }
+        }
+      }
+    }
+  },
+  "paymentOrderResult": {
+    "type": "object",
+    "required": [
+      "originatorConversationId",
+      "orderLines"
+    ],
+    "properties": {
+      "id": {
+        "type": [
+          "string",
+          "null"
+        ]
+      },
+      "conversationId": {
+        "type": [
+          "string",
+          "null"
+        ]
+      },
+      "originatorConversationId": {
+        "type": "string",
+        "minLength": 1,
+        "maxLength": 100
+      },
+      "remarks": {
+        "type": [
+          "string",
+          "null"
+        ]
+      },
+      "isProcessed": {
+        "type": [
+          "boolean",
+          "null"
+        ]
+      },
+      "orderLines": {
+        "type": "array",
+        "items": {
+          "type": "object",
+          "required": [
+            "transactionOutcome"
+          ],
+          "properties": {
+            "remitter": {
+              "type": [
+                "object",
+                "null"
+              ],
+              "additionalProperties": true
+            },
+            "recipient": {
+              "type": [
+                "object",
+                "null"
+              ],
+              "additionalProperties": true,
+              "properties": {
+                "name": {
+                  "type": [
+                    "string",
+                    "null"
+                  ]
+                },
+                "primaryAccountNumber": {
+                  "type": [
+                    "string",
+                    "null"
+                  ]
+                }
+              }
+            },
+            "transaction": {
+              "type": [
+                "object",
+                "null"
+              ],
+              "additionalProperties": true,
+              "properties": {
+                "routeId": {
+                  "type": [
+                    "string",
+                    "null"
+                  ]
+                },
+                "amount": {
+                  "type": [
+                    "number",
+                    "null"
+                  ]
+                },
+                "reference": {
+                  "type": [
+                    "string",
+                    "null"
+                  ]
+                },
+                "channelType": {
+                  "type": [
+                    "integer",
+                    "null"
+                  ]
+                }
+              }
+            },
+            "transactionOutcome": {
+              "type": "object",
+              "required": [
+                "transactionStatus",
+                "transactionStatusDescription"
+              ],
+              "properties": {
+                "id": {
+                  "type": [
+                    "string",
+                    "null"
+                  ]
+                },
+                "paymentAmount": {
+                  "type": [
+                    "number",
+                    "null"
+                  ]
+                },
+                "feeAmount": {
+                  "type": [
+                    "number",
+                    "null"
+                  ]
+                },
+                "trackingNumber": {
+                  "type": [
+                    "string",
+                    "null"
+                  ]
+                },
+                "transactionStatus": {
+                  "type": "integer"
+                },
+                "transactionStatusDescription": {
+                  "type": "string"
+                },
+                "resultCode": {
+                  "type": [
+                    "string",
+                    "null"
+                  ]
+                },
+                "resultCodeDescription": {
+                  "type": [
+                    "string",
+                    "null"
+                  ]
+                },
+                "thirdPartyPayload": {
+                  "type": [
+                    "object",
+                    "null"
+                  ],
+                  "properties": {
+                    "thirdPartyResultCode": {
+                      "type": [
+                        "string",
+                        "null"
+                      ]
+                    },
+                    "thirdPartyResultCodeDescription": {
+                      "type": [
+                        "string",
+                        "null"
+                      ]
+                    },
+                    "thirdPartyReceiptNumber": {
+                      "type": [
+                        "string",
+                        "null"
+                      ]
+                    }
+                  }
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+  }
 } as const satisfies Record<string, JsonSchema>;

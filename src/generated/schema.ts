@@ -3,2512 +3,2464 @@
  * change the spec and regenerate (`npm run generate:check` fails when this file is stale).
  */
 export interface paths {
-  "/connect/token": {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/connect/token": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Request an access token
+         * @description Exchanges the client credentials issued at onboarding for a bearer token (OAuth 2.0 client
+         *     credentials, form-encoded). The token is required on every other request and lasts
+         *     `expires_in` seconds — one hour on the live API.
+         *
+         *     Chosen over the 2026 overview page's `POST /v1/oauth/token` with a JSON body, which no known
+         *     client uses and which contradicts the token page itself. The SDK requests, caches and refreshes
+         *     tokens for you; call this directly only when you manage tokens yourself.
+         */
+        post: operations["requestToken"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    /**
-     * Request an access token
-     * @description Exchanges the client credentials issued at onboarding for a bearer token (OAuth 2.0 client
-     *     credentials, form-encoded). The token is required on every other request and lasts
-     *     `expires_in` seconds — one hour on the live API.
-     *
-     *     Chosen over the 2026 overview page's `POST /v1/oauth/token` with a JSON body, which no known
-     *     client uses and which contradicts the token page itself. The SDK requests, caches and refreshes
-     *     tokens for you; call this directly only when you manage tokens yourself.
-     */
-    post: operations["requestToken"];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  "/api_health_check": {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/api_health_check": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Check service health
+         * @description Answers `Healthy` in plain text when the API is up. Needs no token. The path is known only from
+         *     a third-party client; the official page lists the operation without its body.
+         */
+        get: operations["checkHealth"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /**
-     * Check service health
-     * @description Answers `Healthy` in plain text when the API is up. Needs no token. The path is known only from
-     *     a third-party client; the official page lists the operation without its body.
-     */
-    get: operations["checkHealth"];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  "/v1/transaction-routes/assigned-routes": {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/transaction-routes/assigned-routes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Find transaction routes
+         * @description Lists the transaction routes configured for your account. A route's `id` is the `routeId` that
+         *     bill payments and payment orders take. Routes change rarely: fetch them once and cache them.
+         */
+        get: operations["findTransactionRoutes"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /**
-     * Find transaction routes
-     * @description Lists the transaction routes configured for your account. A route's `id` is the `routeId` that
-     *     bill payments and payment orders take. Routes change rarely: fetch them once and cache them.
-     */
-    get: operations["findTransactionRoutes"];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  "/v1/bill-payments": {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/bill-payments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Find a bill payment by originatorConversationId
+         * @description Returns the stored state of a bill payment. Use it to settle a payment whose outcome you did
+         *     not see (a timeout, a 5xx, a callback that never came): the id you sent is the key.
+         *     The query parameter is `OriginatorConversationId`, as the known clients send it.
+         */
+        get: operations["findBillPayment"];
+        put?: never;
+        /**
+         * Query, validate or pay a bill
+         * @description One endpoint for three bill operations, chosen by `transactionType`:
+         *
+         *     - **3 — validate** an account before paying: the answer names the account holder
+         *       (`accountCustomerName`) and, where the biller reports it, the amount due.
+         *     - **1 — query** what is owed on an account.
+         *     - **2 — pay** the bill. This moves money. The request is accepted (200) and completes
+         *       asynchronously: the result is POSTed to `callBackUrl` and can be looked up with
+         *       `GET /v1/bill-payments`. Reusing an `originatorConversationId` is rejected as a duplicate,
+         *       so after a timeout or a 5xx look the payment up by that id; while it is not recorded, resend
+         *       it with the same id (never a new one), which the API pays at most once.
+         *
+         *     Choices where public sources disagree: the biller is `ServiceId` (a GUID, as the current
+         *     documentation's sample sends it; the legacy `serviceCode` is still accepted); the callback URL is
+         *     `callBackUrl`; `amount` is any positive number (the old table's "integer" contradicts the decimal
+         *     amounts the API returns); `transactionDesc` is the documented description field and `narration`
+         *     an optional extra.
+         */
+        post: operations["postBillPayment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /**
-     * Find a bill payment by originatorConversationId
-     * @description Returns the stored state of a bill payment. Use it to settle a payment whose outcome you did
-     *     not see (a timeout, a 5xx, a callback that never came): the id you sent is the key.
-     *     The query parameter is `OriginatorConversationId`, as the known clients send it.
-     */
-    get: operations["findBillPayment"];
-    put?: never;
-    /**
-     * Query, validate or pay a bill
-     * @description One endpoint for three bill operations, chosen by `transactionType`:
-     *
-     *     - **3 — validate** an account before paying: the answer names the account holder
-     *       (`accountCustomerName`) and, where the biller reports it, the amount due.
-     *     - **1 — query** what is owed on an account.
-     *     - **2 — pay** the bill. This moves money. The request is accepted (200) and completes
-     *       asynchronously: the result is POSTed to `callBackUrl` and can be looked up with
-     *       `GET /v1/bill-payments`. Reusing an `originatorConversationId` is rejected as a duplicate,
-     *       so after a timeout or a 5xx look the payment up by that id; while it is not recorded, resend
-     *       it with the same id (never a new one), which the API pays at most once.
-     *
-     *     Choices where public sources disagree: the biller is `ServiceId` (a GUID, as the current
-     *     documentation's sample sends it; the legacy `serviceCode` is still accepted); the callback URL is
-     *     `callBackUrl`; `amount` is any positive number (the old table's "integer" contradicts the decimal
-     *     amounts the API returns); `transactionDesc` is the documented description field and `narration`
-     *     an optional extra.
-     */
-    post: operations["postBillPayment"];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  "/v1/bill-services": {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/bill-services": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Find bill services
+         * @description Lists the bill services (billers) you can pay. A service's `serviceId` is the `ServiceId` that
+         *     `POST /v1/bill-payments` takes. The official page shows the path only (its text is copied from
+         *     another page), so the item shape is inferred; unknown fields are kept.
+         */
+        get: operations["findBillServices"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /**
-     * Find bill services
-     * @description Lists the bill services (billers) you can pay. A service's `serviceId` is the `ServiceId` that
-     *     `POST /v1/bill-payments` takes. The official page shows the path only (its text is copied from
-     *     another page), so the item shape is inferred; unknown fields are kept.
-     */
-    get: operations["findBillServices"];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  "/v1/bill-numbers": {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/bill-numbers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Find a saved bill number
+         * @description Returns the saved billing information for a bill service and account number. The query
+         *     parameter names come from the page text (`serviceId`, `accountNumber`); `serviceId` is text so
+         *     that both the current GUID service ids and older numeric ids fit.
+         */
+        get: operations["findBillNumber"];
+        put?: never;
+        /**
+         * Save a bill number
+         * @description Saves a customer's account number for a bill service, and answers with what the biller reports
+         *     of the account (holder's name, last known balance, due date). The documented field table names
+         *     an integer `serviceId` while its curl sample sends `serviceCode`; as for bill payments, this spec
+         *     takes `ServiceId` (GUID) or the legacy `serviceCode`.
+         */
+        post: operations["saveBillNumber"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /**
-     * Find a saved bill number
-     * @description Returns the saved billing information for a bill service and account number. The query
-     *     parameter names come from the page text (`serviceId`, `accountNumber`); `serviceId` is text so
-     *     that both the current GUID service ids and older numeric ids fit.
-     */
-    get: operations["findBillNumber"];
-    put?: never;
-    /**
-     * Save a bill number
-     * @description Saves a customer's account number for a bill service, and answers with what the biller reports
-     *     of the account (holder's name, last known balance, due date). The documented field table names
-     *     an integer `serviceId` while its curl sample sends `serviceCode`; as for bill payments, this spec
-     *     takes `ServiceId` (GUID) or the legacy `serviceCode`.
-     */
-    post: operations["saveBillNumber"];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  "/v1/payment-link/create-payment-link": {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/payment-link/create-payment-link": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create a payment link
+         * @description Creates a hosted payment link that collects money into your C2B `shortCode`. With
+         *     `isAmountSpecified: true` the link collects the fixed `amount`; with `false` the payer enters
+         *     it. The documentation lists the fields in PascalCase and sends them in camelCase; this spec
+         *     uses camelCase. The documented response is `{}`; the local sandbox answers with the stored
+         *     link and its `id`.
+         */
+        post: operations["createPaymentLink"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    /**
-     * Create a payment link
-     * @description Creates a hosted payment link that collects money into your C2B `shortCode`. With
-     *     `isAmountSpecified: true` the link collects the fixed `amount`; with `false` the payer enters
-     *     it. The documentation lists the fields in PascalCase and sends them in camelCase; this spec
-     *     uses camelCase. The documented response is `{}`; the local sandbox answers with the stored
-     *     link and its `id`.
-     */
-    post: operations["createPaymentLink"];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  "/v1/payment-link/get-payment-link": {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/payment-link/get-payment-link": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Find a payment link by id
+         * @description Returns a payment link. The official page's body was not retrievable; the path and the `Id`
+         *     query parameter come from a third-party client.
+         */
+        get: operations["findPaymentLink"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /**
-     * Find a payment link by id
-     * @description Returns a payment link. The official page's body was not retrievable; the path and the `Id`
-     *     query parameter come from a third-party client.
-     */
-    get: operations["findPaymentLink"];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  "/v1/payment-link/update-payment-link": {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/payment-link/update-payment-link": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Update a payment link
+         * @description Changes a payment link, found by `id`; fields left out keep their values. The path and body come
+         *     from a third-party client (the official page's body was not retrievable).
+         */
+        put: operations["updatePaymentLink"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    /**
-     * Update a payment link
-     * @description Changes a payment link, found by `id`; fields left out keep their values. The path and body come
-     *     from a third-party client (the official page's body was not retrievable).
-     */
-    put: operations["updatePaymentLink"];
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  "/v1/payment-order/new-order": {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/payment-order/new-order": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a payout
+         * @description Pays one or more recipients — mobile money, paybill or till, bank account — from your
+         *     account. Each line's `transaction` names the route and channel (from
+         *     `GET /v1/transaction-routes/assigned-routes`). The order is accepted with 202 and processed
+         *     asynchronously: its outcome arrives at the payout webhook set in the dashboard (not per
+         *     request) and from `GET /v1/payment-order/check-status`. Reusing an `originatorConversationId`
+         *     is refused, so after a timeout or a 5xx look the payout up by that id instead of sending it
+         *     again.
+         *
+         *     Choices where public sources disagree: currencies (`ccy`) are ISO 4217 numeric integers, as the
+         *     payout field tables and samples give them (bills and deposits use alphabetic codes);
+         *     `channelType` is camelCase, as the answers spell it (client code sends `ChannelType`; the API
+         *     binds names without regard to case); `mccmnc` may be a string or an integer; `amount` is any
+         *     positive number.
+         */
+        post: operations["createPaymentOrder"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    /**
-     * Send a payout
-     * @description Pays one or more recipients — mobile money, paybill or till, bank account — from your
-     *     account. Each line's `transaction` names the route and channel (from
-     *     `GET /v1/transaction-routes/assigned-routes`). The order is accepted with 202 and processed
-     *     asynchronously: its outcome arrives at the payout webhook set in the dashboard (not per
-     *     request) and from `GET /v1/payment-order/check-status`. Reusing an `originatorConversationId`
-     *     is refused, so after a timeout or a 5xx look the payout up by that id instead of sending it
-     *     again.
-     *
-     *     Choices where public sources disagree: currencies (`ccy`) are ISO 4217 numeric integers, as the
-     *     payout field tables and samples give them (bills and deposits use alphabetic codes);
-     *     `channelType` is camelCase, as the answers spell it (client code sends `ChannelType`; the API
-     *     binds names without regard to case); `mccmnc` may be a string or an integer; `amount` is any
-     *     positive number.
-     */
-    post: operations["createPaymentOrder"];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  "/v1/payment-order/check-status": {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/payment-order/check-status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Find a payout
+         * @description Returns a payout and the outcome of each of its lines. Use it to settle a payout whose outcome
+         *     you did not see: look it up by the `originatorConversationId` you sent
+         *     (`IdType=OriginatorConversationId`, as the documentation recommends).
+         */
+        get: operations["findPaymentOrder"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /**
-     * Find a payout
-     * @description Returns a payout and the outcome of each of its lines. Use it to settle a payout whose outcome
-     *     you did not see: look it up by the `originatorConversationId` you sent
-     *     (`IdType=OriginatorConversationId`, as the documentation recommends).
-     */
-    get: operations["findPaymentOrder"];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  "/v1/payment-order/reject-order": {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/payment-order/reject-order": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Stop a payout
+         * @description Rejects a payout that is still Pending or Queued; lines already processed are not touched.
+         *     The id is passed as the `OriginatorConversationId` query parameter (no body), as client code
+         *     sends it; the documentation shows the path only.
+         */
+        post: operations["rejectPaymentOrder"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    /**
-     * Stop a payout
-     * @description Rejects a payout that is still Pending or Queued; lines already processed are not touched.
-     *     The id is passed as the `OriginatorConversationId` query parameter (no body), as client code
-     *     sends it; the documentation shows the path only.
-     */
-    post: operations["rejectPaymentOrder"];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  "/v1/express-deposit": {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/express-deposit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Collect a payment by STK push
+         * @description Prompts the payer's phone to pay you (an STK push). Accepted at once; the payer answers on
+         *     their phone, and `CallBackUrl` then receives **two** callbacks: the network's STK result
+         *     first (not final), then the C2B instant payment notification (final). A payer who cancels
+         *     gets no second callback; `GET /v1/express-deposit/check-status` tells either way. Reusing an
+         *     `OriginatorConversationId` is refused, so after a timeout look the deposit up instead of
+         *     prompting the payer again.
+         *
+         *     Choices where public sources disagree: the body is PascalCase, as documented; `Amount` is a
+         *     number, or a numeric string as client code sends it; `Currency` is the alphabetic code.
+         */
+        post: operations["createExpressDeposit"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    /**
-     * Collect a payment by STK push
-     * @description Prompts the payer's phone to pay you (an STK push). Accepted at once; the payer answers on
-     *     their phone, and `CallBackUrl` then receives **two** callbacks: the network's STK result
-     *     first (not final), then the C2B instant payment notification (final). A payer who cancels
-     *     gets no second callback; `GET /v1/express-deposit/check-status` tells either way. Reusing an
-     *     `OriginatorConversationId` is refused, so after a timeout look the deposit up instead of
-     *     prompting the payer again.
-     *
-     *     Choices where public sources disagree: the body is PascalCase, as documented; `Amount` is a
-     *     number, or a numeric string as client code sends it; `Currency` is the alphabetic code.
-     */
-    post: operations["createExpressDeposit"];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  "/v1/express-deposit/check-status": {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/express-deposit/check-status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Find an express deposit
+         * @description Returns an express deposit by the `OriginatorConversationId` it was sent with: whether the
+         *     payer paid (`resultCode` `"0"`, with the receipt), cancelled, or has not answered yet.
+         */
+        get: operations["findExpressDeposit"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /**
-     * Find an express deposit
-     * @description Returns an express deposit by the `OriginatorConversationId` it was sent with: whether the
-     *     payer paid (`resultCode` `"0"`, with the receipt), cancelled, or has not answered yet.
-     */
-    get: operations["findExpressDeposit"];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  "/v1/account/validate": {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/account/validate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Validate a mobile or bank account
+         * @description Asks who holds an account before you pay it. Accepted at once; the result — the holder's name
+         *     in `transactionCreditParty` — is POSTed to `callBackUrl` in `callBackFormat` and can be looked
+         *     up with `GET /v1/account/query` by the `systemTraceAuditNumber` you chose.
+         */
+        post: operations["validateAccount"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    /**
-     * Validate a mobile or bank account
-     * @description Asks who holds an account before you pay it. Accepted at once; the result — the holder's name
-     *     in `transactionCreditParty` — is POSTed to `callBackUrl` in `callBackFormat` and can be looked
-     *     up with `GET /v1/account/query` by the `systemTraceAuditNumber` you chose.
-     */
-    post: operations["validateAccount"];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  "/v1/account/query": {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/account/query": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Find an account validation result
+         * @description Returns the result of an account validation by its `systemTraceAuditNumber` (the `stan`
+         *     query parameter). `status` `4` is "Completed"; until then the holder is not known.
+         */
+        get: operations["findAccountValidation"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /**
-     * Find an account validation result
-     * @description Returns the result of an account validation by its `systemTraceAuditNumber` (the `stan`
-     *     query parameter). `status` `4` is "Completed"; until then the holder is not known.
-     */
-    get: operations["findAccountValidation"];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  "/v1/kyc-request/validate": {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/kyc-request/validate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Verify a person's identity (KYC)
+         * @description Checks a person's names and national ID against the registry behind a KYC route. Accepted at
+         *     once; the result is POSTed to `kycRequestCallBackURL` and can be looked up with
+         *     `GET /v1/kyc-request/check-status` by the `systemTraceAuditNumber` you chose.
+         */
+        post: operations["validateKyc"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    /**
-     * Verify a person's identity (KYC)
-     * @description Checks a person's names and national ID against the registry behind a KYC route. Accepted at
-     *     once; the result is POSTed to `kycRequestCallBackURL` and can be looked up with
-     *     `GET /v1/kyc-request/check-status` by the `systemTraceAuditNumber` you chose.
-     */
-    post: operations["validateKyc"];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  "/v1/kyc-request/check-status": {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/kyc-request/check-status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Find a KYC result
+         * @description Returns the result of a KYC check by its `systemTraceAuditNumber`. The query parameter's name
+         *     is not shown in the documentation; `stan` is what client code sends. Verified when
+         *     `kycRecordDto.responseCode` is `"0"`.
+         */
+        get: operations["findKycValidation"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /**
-     * Find a KYC result
-     * @description Returns the result of a KYC check by its `systemTraceAuditNumber`. The query parameter's name
-     *     is not shown in the documentation; `stan` is what client code sends. Verified when
-     *     `kycRecordDto.responseCode` is `"0"`.
-     */
-    get: operations["findKycValidation"];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  "/v1/checkout-order/new-order": {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/checkout-order/new-order": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create a hosted checkout
+         * @description Creates a checkout for one or more items, paid by the customer on the checkout page over the
+         *     route and channel you name. You get a JSON POST at `checkoutCallbackUrl` when it is paid
+         *     (answer 200); the customer's browser comes back to `checkoutReturnUrl` (a form POST whose
+         *     hash you can check) or `checkoutCancelUrl`. The request's currency is ISO 4217 numeric, as
+         *     documented.
+         */
+        post: operations["createCheckoutOrder"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    /**
-     * Create a hosted checkout
-     * @description Creates a checkout for one or more items, paid by the customer on the checkout page over the
-     *     route and channel you name. You get a JSON POST at `checkoutCallbackUrl` when it is paid
-     *     (answer 200); the customer's browser comes back to `checkoutReturnUrl` (a form POST whose
-     *     hash you can check) or `checkoutCancelUrl`. The request's currency is ISO 4217 numeric, as
-     *     documented.
-     */
-    post: operations["createCheckoutOrder"];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  "/v1/checkout-order/check-status": {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/checkout-order/check-status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Find a checkout
+         * @description Returns a checkout order and, once paid, its `checkoutOutcome`. `IdType` is `1` for the
+         *     `originatorConversationId` you sent and `0` for the system conversation id, as the
+         *     documentation's example (`IdType=1`) and client code have it.
+         */
+        get: operations["findCheckoutOrder"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /**
-     * Find a checkout
-     * @description Returns a checkout order and, once paid, its `checkoutOutcome`. `IdType` is `1` for the
-     *     `originatorConversationId` you sent and `0` for the system conversation id, as the
-     *     documentation's example (`IdType=1`) and client code have it.
-     */
-    get: operations["findCheckoutOrder"];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  "/v1/airtime-purchase": {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/airtime-purchase": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Buy airtime
+         * @description Tops up one or more phone numbers. Accepted at once; the result comes to `callBackUrl` and
+         *     from `GET /v1/airtime-purchase/check-status`. Reusing an `originatorConversationId` is
+         *     refused, so after a timeout look the purchase up instead of buying again.
+         *
+         *     Choices where public sources disagree: the body is the nested `recipients` list the clients
+         *     send, with their own `originatorConversationId`, rather than the documentation's flat
+         *     single-recipient table; `amount` is an integer, as documented.
+         */
+        post: operations["purchaseAirtime"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    /**
-     * Buy airtime
-     * @description Tops up one or more phone numbers. Accepted at once; the result comes to `callBackUrl` and
-     *     from `GET /v1/airtime-purchase/check-status`. Reusing an `originatorConversationId` is
-     *     refused, so after a timeout look the purchase up instead of buying again.
-     *
-     *     Choices where public sources disagree: the body is the nested `recipients` list the clients
-     *     send, with their own `originatorConversationId`, rather than the documentation's flat
-     *     single-recipient table; `amount` is an integer, as documented.
-     */
-    post: operations["purchaseAirtime"];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  "/v1/airtime-purchase/check-status": {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/airtime-purchase/check-status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Find an airtime purchase
+         * @description Returns an airtime purchase by the `originatorConversationId` it was sent with. The
+         *     documentation lists this operation without its path, and no client calls it; the path
+         *     follows the API's own pattern (`…/check-status?OriginatorConversationId=`, as for payouts and
+         *     deposits) and is marked `x-almara-evidence: inferred`. Check it before relying on it.
+         */
+        get: operations["findAirtimePurchase"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /**
-     * Find an airtime purchase
-     * @description Returns an airtime purchase by the `originatorConversationId` it was sent with. The
-     *     documentation lists this operation without its path, and no client calls it; the path
-     *     follows the API's own pattern (`…/check-status?OriginatorConversationId=`, as for payouts and
-     *     deposits) and is marked `x-almara-evidence: inferred`. Check it before relying on it.
-     */
-    get: operations["findAirtimePurchase"];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  "/v1/customer-accounts/get-wallet-balance-by-id": {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/customer-accounts/get-wallet-balance-by-id": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Check your balance
+         * @description Returns the balances of your wallet. The path is the documentation's; client code calls
+         *     `/v1/customer-accounts/get-wallet-balance?ccy=404`, and the documentation mentions a query
+         *     option without naming it, so `ccy` (ISO 4217 numeric) is accepted and optional. The answer's
+         *     shape comes from client code.
+         */
+        get: operations["findWalletBalance"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /**
-     * Check your balance
-     * @description Returns the balances of your wallet. The path is the documentation's; client code calls
-     *     `/v1/customer-accounts/get-wallet-balance?ccy=404`, and the documentation mentions a query
-     *     option without naming it, so `ccy` (ISO 4217 numeric) is accepted and optional. The answer's
-     *     shape comes from client code.
-     */
-    get: operations["findWalletBalance"];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  "/v1/charge/fetch-charges": {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    "/v1/charge/fetch-charges": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Find the charges of a transaction type
+         * @description Returns the charges that apply to a transaction type (the `transactionTypeId` of a route from
+         *     `GET /v1/transaction-routes/assigned-routes`). The path and its query parameter are known only
+         *     from third-party client code, and no answer is public: the items are open objects, with the
+         *     fields the local sandbox returns.
+         */
+        get: operations["findCharges"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    /**
-     * Find the charges of a transaction type
-     * @description Returns the charges that apply to a transaction type (the `transactionTypeId` of a route from
-     *     `GET /v1/transaction-routes/assigned-routes`). The path and its query parameter are known only
-     *     from third-party client code, and no answer is public: the items are open objects, with the
-     *     fields the local sandbox returns.
-     */
-    get: operations["findCharges"];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
 }
 export interface webhooks {
-  paymentOrderResult: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
+    paymentOrderResult: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Payout result (sent to your webhook URL)
+         * @description POSTed to the webhook URL set in the dashboard (Settings → Company Settings → Webhook
+         *     Settings) when a payout line is processed. Client code reads it as the body of
+         *     `GET /v1/payment-order/check-status`, and so does this spec: the result of each line is in
+         *     `orderLines[].transactionOutcome.resultCode`. Answer 200 to acknowledge it.
+         *     The API documents no authentication for this callback (no signature, no source addresses):
+         *     confirm it by looking the transaction up before acting on it.
+         */
+        post: operations["paymentOrderResultWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
     };
-    get?: never;
-    put?: never;
-    /**
-     * Payout result (sent to your webhook URL)
-     * @description POSTed to the webhook URL set in the dashboard (Settings → Company Settings → Webhook
-     *     Settings) when a payout line is processed. Client code reads it as the body of
-     *     `GET /v1/payment-order/check-status`, and so does this spec: the result of each line is in
-     *     `orderLines[].transactionOutcome.resultCode`. Answer 200 to acknowledge it.
-     *     The API documents no authentication for this callback (no signature, no source addresses):
-     *     confirm it by looking the transaction up before acting on it.
-     */
-    post: operations["paymentOrderResultWebhook"];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
 }
 export interface components {
-  schemas: {
-    /**
-     * @description Form fields of the OAuth 2.0 client-credentials token request, sent as
-     *     `application/x-www-form-urlencoded`. All four are required.
-     */
-    TokenRequest: {
-      /** @description Client id issued at onboarding. */
-      client_id: string;
-      /** @description Client secret issued at onboarding. Never logged by the SDK. */
-      client_secret: string;
-      /**
-       * @description Always `client_credentials`.
-       * @constant
-       */
-      grant_type: "client_credentials";
-      /**
-       * @description Scope issued at onboarding; `PyPay_api` for every known account.
-       * @example PyPay_api
-       */
-      scope: string;
-    };
-    /** @description A bearer token and its lifetime. */
-    TokenResponse: {
-      /** @description The bearer token (a JWT) to send as `Authorization: Bearer <access_token>`. */
-      access_token: string;
-      /** @description Lifetime of the token in seconds (3600 on the live API). */
-      expires_in: number;
-      /**
-       * @description Always `Bearer`.
-       * @example Bearer
-       */
-      token_type: string;
-      /** @description The granted scope. */
-      scope?: string;
-    };
-    /**
-     * @description OAuth 2.0 error (RFC 6749 §5.2) from the token endpoint, and the body some 401 answers carry
-     *     (`invalid_token`).
-     */
-    OAuthError: {
-      /**
-       * @description OAuth error code: `invalid_client` (unknown id or wrong secret), `invalid_grant`,
-       *     `invalid_scope`, `unsupported_grant_type`, `invalid_request` or, on API calls, `invalid_token`.
-       * @example invalid_client
-       */
-      error: string;
-      /** @description Human-readable explanation; present on some errors. */
-      error_description?: string;
-    };
-    /**
-     * @description ASP.NET Core ProblemDetails (RFC 7807). Model-binding failures (400) carry an `errors` map from the
-     *     offending field, spelled in PascalCase as the server names it (`AccountNumber`), to its messages.
-     */
-    ProblemDetails: {
-      /**
-       * @description A URI reference for the problem type.
-       * @example https://tools.ietf.org/html/rfc7231#section-6.5.1
-       */
-      type?: string;
-      /** @example One or more validation errors occurred. */
-      title: string;
-      status: number;
-      detail?: string;
-      instance?: string;
-      /** @description Server trace id (`00-<32 hex>-<16 hex>-00`); quote it to support. */
-      traceId?: string;
-      /** @description Field name → validation messages. */
-      errors?: {
-        [key: string]: string[];
-      };
-    };
-    /**
-     * @description A business-rule failure (for example an unknown account number), as documented on the Bill Number
-     *     page. Some answers add the conversation ids of the rejected request.
-     */
-    DomainError: {
-      /**
-       * @description Environment name; `LIVE` even on some sandboxes, `TEST` on others.
-       * @example LIVE
-       */
-      appDomainName: string;
-      timestamp: components["schemas"]["Timestamp"];
-      /**
-       * @description What went wrong.
-       * @example Account number number is invalid.
-       */
-      reason: string;
-      systemConversationId?: components["schemas"]["SystemConversationId"];
-      originatorConversationId?: components["schemas"]["OriginatorConversationId"];
-    };
-    /**
-     * @description A request the business rules refused field by field, as documented for a duplicate
-     *     `originatorConversationId`: `errors` is a list of `{ field, message }` (unlike ProblemDetails'
-     *     map). Some answers add `status: "BadRequest"`.
-     */
-    DomainValidationError: {
-      /** @example LIVE */
-      appDomainName: string;
-      /** @example BadRequest */
-      status?: string;
-      timestamp: components["schemas"]["Timestamp"];
-      systemConversationId?: components["schemas"]["SystemConversationId"];
-      originatorConversationId?: string;
-      errors: {
-        /** @example OriginatorConversationId */
-        field: string;
-        message: string;
-      }[];
-    };
-    /** @description The transaction routes configured for your account. */
-    TransactionRoutes: {
-      routes: components["schemas"]["Route"][];
-    };
-    /**
-     * @description A transaction route. Its `id` is the `routeId` that bill payments and payment orders need; its
-     *     `transactionTypeId` is shared by routes of the same type. The integration name is spelled
-     *     `routeIntergration` on the wire, and this spec keeps that spelling so the field is not lost.
-     */
-    Route: {
-      /**
-       * Format: uuid
-       * @description Route id, used as `routeId`.
-       */
-      id: string;
-      /** @description Numeric category as text: "1" bank transfer, "2" airtime, "6" business transfer, "10" card payment, … */
-      category: string;
-      categoryDescription: string;
-      /** Format: uuid */
-      transactionTypeId: string;
-      categoryIsEnabled?: boolean;
-      /** @description Integration behind the route (`Mpesa`, `COOP`, `Pesalink`, …). Misspelt by the API. */
-      routeIntergration?: string;
-      /** @description Upper-case country name, for example `KENYA`. */
-      country?: string;
-      routeIsActive?: boolean;
-      channelTypes: components["schemas"]["ChannelType"][];
-    };
-    /** @description A channel available on a route. Channel numbers are per-account configuration. */
-    ChannelType: {
-      /** @example 14 */
-      channelType: number;
-      /** @example Business PayBill */
-      channelDescription: string;
-    };
-    /**
-     * @description Your unique id for one transaction (at most 100 characters). Sending it again is rejected as a
-     *     duplicate, which is what makes a payment safe to look up, and to resend with the same id, after
-     *     an ambiguous failure.
-     * @example f3b3c682-bf08-4c4c-a65a-4ad998019d9e
-     */
-    OriginatorConversationId: string;
-    /**
-     * @description The server's id for the transaction, returned when it is accepted.
-     * @example 01000000-0129-0a00-1ac0-08de9ac69d58
-     */
-    SystemConversationId: string;
-    /**
-     * @description Phone number in international form without `+`, for example `254710000000`.
-     * @example 254710000000
-     */
-    Msisdn: string;
-    /**
-     * @description ISO 3166-1 alpha-2 country code.
-     * @example KE
-     */
-    CountryCode: string;
-    /**
-     * @description ISO 4217 alphabetic currency code (bills use `KES`; the old docs' `KSH` also fits).
-     * @example KES
-     */
-    CurrencyCode: string;
-    /**
-     * Format: date-time
-     * @description ISO 8601 UTC timestamp, with up to 7 fractional digits (`2021-10-18T12:07:28.1220926Z`).
-     * @example 2026-04-15T08:11:37.3471201Z
-     */
-    Timestamp: string;
-    /**
-     * @description One of the three bill operations, told apart by `transactionType`. (No OpenAPI `discriminator`
-     *     is declared: its mapping is by schema name, which would turn the numeric `transactionType` into a
-     *     string in generated types; the `const` values already make exactly one branch match.)
-     */
-    BillPaymentRequest:
-      | components["schemas"]["BillQueryRequest"]
-      | components["schemas"]["BillPayRequest"]
-      | components["schemas"]["BillValidationRequest"];
-    /**
-     * @description Every field `POST /v1/bill-payments` takes. Which are required depends on `transactionType`; see
-     *     `BillQueryRequest`, `BillPayRequest` and `BillValidationRequest`.
-     */
-    BillPaymentFields: {
-      /**
-       * Format: uuid
-       * @description The bill-payment route (`routes[].id` from `GET /v1/transaction-routes/assigned-routes`).
-       * @example 068d89af-be67-f011-bb46-0e7d952d79b7
-       */
-      routeId?: string;
-      ServiceId?: components["schemas"]["ServiceId"];
-      serviceCode?: components["schemas"]["ServiceCode"];
-      /**
-       * @description The customer's account or meter number at the biller.
-       * @example 1111111
-       */
-      accountNumber: string;
-      /**
-       * @description 1 = query bill, 2 = pay bill, 3 = validate account.
-       * @enum {integer}
-       */
-      transactionType: 1 | 2 | 3;
-      /** @description Description of the transaction. */
-      transactionDesc?: string;
-      originatorConversationId?: components["schemas"]["OriginatorConversationId"];
-      msisdn?: components["schemas"]["Msisdn"];
-      /** @description Free-text narration (sent by some clients in place of `transactionDesc`). */
-      narration?: string;
-      /**
-       * @description Amount in `currencyCode` units. The old field table says integer; clients send decimals and
-       *     status lookups return `1.00`, so any positive number is allowed.
-       * @example 15
-       */
-      amount?: number;
-      /** @description Name of the paying customer. */
-      customerNames?: string;
-      countryCode?: components["schemas"]["CountryCode"];
-      currencyCode?: components["schemas"]["CurrencyCode"];
-      /** @description Save the customer's biller account number for later use. */
-      saveBillerNumber?: boolean;
-      /**
-       * Format: uri
-       * @description Where the result is POSTed when the payment completes. Spelled `callBackUrl` as in the current
-       *     documentation sample (some clients send `callbackURL`; the server binds either).
-       */
-      callBackUrl?: string;
-    };
-    /** @description Query a bill (`transactionType` 1) — what is owed on an account. */
-    BillQueryRequest: {
-      /** @constant */
-      transactionType: 1;
-    } & (WithRequired<
-      components["schemas"]["BillPaymentFields"],
-      "transactionType" | "accountNumber"
-    > &
-      components["schemas"]["BillServiceReference"]);
-    /**
-     * @description Pay a bill (`transactionType` 2). Moves money: `originatorConversationId` identifies the payment,
-     *     so a retry must reuse it, and the payer's `msisdn`, the `amount` and the customer and currency
-     *     details are required.
-     */
-    BillPayRequest: {
-      /** @constant */
-      transactionType: 2;
-    } & (WithRequired<
-      components["schemas"]["BillPaymentFields"],
-      | "transactionType"
-      | "accountNumber"
-      | "msisdn"
-      | "amount"
-      | "originatorConversationId"
-      | "transactionDesc"
-      | "customerNames"
-      | "countryCode"
-      | "currencyCode"
-    > &
-      components["schemas"]["BillServiceReference"]);
-    /**
-     * @description Validate an account (`transactionType` 3) before paying it: the answer carries the account
-     *     holder's name and, where the biller reports it, the amount due. The payment fields are optional.
-     */
-    BillValidationRequest: {
-      /** @constant */
-      transactionType: 3;
-    } & (WithRequired<
-      components["schemas"]["BillPaymentFields"],
-      "transactionType" | "accountNumber"
-    > &
-      components["schemas"]["BillServiceReference"]);
-    /**
-     * Format: uuid
-     * @description The bill service (biller), a GUID from `GET /v1/bill-services`.
-     * @example bc97d2b1-4828-f111-bc5a-0e7d952d79b7
-     */
-    ServiceId: string;
-    /**
-     * @description Legacy biller code (`KE-ZUKU`, `KE-GOTV`), accepted in place of `ServiceId`.
-     * @example KE-ZUKU
-     */
-    ServiceCode: string;
-    /**
-     * @description Which bill service (biller) a request is for. Public sources disagree on the field:
-     *     the current documentation's sample sends `ServiceId` (a GUID, PascalCase), the older field table
-     *     names an integer `serviceId`, and the older curl samples and every known client send a
-     *     `serviceCode` such as `KE-ZUKU`. The server binds names case-insensitively, so `ServiceId` and
-     *     `serviceId` are one field. This spec follows the current sample (`ServiceId`, a GUID from
-     *     `GET /v1/bill-services`) and still accepts the legacy `serviceCode`; at least one is required.
-     */
-    BillServiceReference:
-      | {
-          ServiceId: components["schemas"]["ServiceId"];
-        }
-      | {
-          serviceCode: components["schemas"]["ServiceCode"];
+    schemas: {
+        /**
+         * @description Form fields of the OAuth 2.0 client-credentials token request, sent as
+         *     `application/x-www-form-urlencoded`. All four are required.
+         */
+        TokenRequest: {
+            /** @description Client id issued at onboarding. */
+            client_id: string;
+            /** @description Client secret issued at onboarding. Never logged by the SDK. */
+            client_secret: string;
+            /**
+             * @description Always `client_credentials`.
+             * @constant
+             */
+            grant_type: "client_credentials";
+            /**
+             * @description Scope issued at onboarding; `PyPay_api` for every known account.
+             * @example PyPay_api
+             */
+            scope: string;
         };
-    /**
-     * @description The answer to `POST /v1/bill-payments`. For a payment it means "accepted for processing" (the
-     *     outcome arrives by callback and by lookup); for a query or validation it carries the account
-     *     holder's name and the amount due.
-     */
-    BillPaymentAccepted: {
-      message: {
-        /** @example TEST */
-        appDomainName: string;
-        /** @example Bill Payment submission accepted */
-        remarks: string;
-        originatorConversationId?: components["schemas"]["OriginatorConversationId"];
-        systemConversationId: components["schemas"]["SystemConversationId"];
-        timestamp: components["schemas"]["Timestamp"];
-        /** @description Due date as the biller reports it (`yyyy-MM-ddTHH:mm:ss`, no zone), or null. */
-        dueDate?: string | null;
-        /** @description Amount due on the account. */
-        dueAmount?: number | null;
-        currency?: string | null;
-        /** @description Name of the account holder at the biller (empty when unknown). */
-        accountCustomerName?: string | null;
-        /** @description Whether the account is active, as text (`Unknown` when the biller does not say). */
-        active?: string | null;
-        responseCode?: string | null;
-        responseDesc?: string | null;
-        statusCode?: number | null;
-        statusDescription?: string | null;
-      };
-    };
-    /**
-     * @description The stored state of a bill payment, returned by `GET /v1/bill-payments` and POSTed to the
-     *     payment's `callBackUrl`. The documented sample spells the service `serviceID` (numeric) while
-     *     client models use `serviceCode`; both are kept. Dates are as the server formats them
-     *     (`datePaymentReceived` is `yyyy-MM-dd HH:mm:ss`, no zone).
-     */
-    BillPaymentStatus: {
-      systemConversationId: components["schemas"]["SystemConversationId"];
-      originatorConversationId: string;
-      serviceID?: number | string;
-      serviceCode?: string | null;
-      accountNumber?: string;
-      msisdn?: string;
-      amount?: number;
-      datePaymentReceived?: string | null;
-      customerName?: string | null;
-      accountCustomerName?: string | null;
-      customerNames?: string | null;
-      countryCode?: string;
-      currencyCode?: string;
-      transactionType?: number;
-      dueAmount?: number | null;
-      dueDate?: string | null;
-      narration?: string | null;
-      /** @description The biller's receipt, once paid. */
-      receiptNumber?: string | null;
-      receiverNarration?: string | null;
-      /** @description Processing status code. */
-      status?: number;
-      transactionStatusDescription?: string | null;
-      /** @description Result code of the payment (see the transaction result-code table). */
-      statusCode?: number;
-      statusDescription?: string | null;
-      totalRecordsPendingAck?: string | null;
-      totalRecordsPendingQuery?: string | null;
-      active?: string | null;
-      callbackURL?: string | null;
-      byPassCustomerValidation?: boolean;
-    };
-    /**
-     * @description A bill service (biller). The official page shows only the path, so this shape is inferred from the
-     *     fields bill requests use: `serviceId` is what `POST /v1/bill-payments` takes as `ServiceId`.
-     *     Unknown fields are kept.
-     */
-    BillService: {
-      /** Format: uuid */
-      serviceId: string;
-      /** @example KE-ZUKU */
-      serviceCode?: string;
-      /** @example Zuku */
-      serviceName: string;
-      countryCode?: components["schemas"]["CountryCode"];
-      currencyCode?: components["schemas"]["CurrencyCode"];
-    };
-    /**
-     * @description Save a customer's account number at a biller. `RemindMeDueDate` is PascalCase as documented.
-     *     `phoneNumber` is free text because the documented sample sends a placeholder; send `2547XXXXXXXX`.
-     */
-    BillNumberRequest: components["schemas"]["BillServiceReference"] & {
-      ServiceId?: components["schemas"]["ServiceId"];
-      serviceCode?: components["schemas"]["ServiceCode"];
-      accountNumber: string;
-      /** @description Customer's phone number. */
-      phoneNumber?: string;
-      transactionDesc?: string;
-      /** @description Remind the customer of the bill's due date. */
-      RemindMeDueDate?: boolean;
-    };
-    /** @description A saved bill number, with what the biller reports of the account. */
-    BillNumberAccepted: {
-      message: {
-        appDomainName: string;
-        remarks: string;
-        customerName?: string | null;
-        systemConversationId: components["schemas"]["SystemConversationId"];
-        lastKnownBalance?: number | null;
-        /** @description `yyyy-MM-ddTHH:mm:ss`, no zone. */
-        dueDate?: string | null;
-        timestamp: components["schemas"]["Timestamp"];
-      };
-    };
-    /** @description A saved bill number. `serviceID` is numeric in the documented sample. */
-    BillNumber: {
-      serviceID?: number | string;
-      customerName?: string | null;
-      accountNumber: string;
-      phoneNumber?: string | null;
-      enabled?: boolean;
-      verified?: boolean;
-      /** @description `yyyy-MM-dd HH:mm:ss`, no zone. */
-      dueDate?: string | null;
-    };
-    /**
-     * @description The fields of a payment link. The documentation lists them in PascalCase and its sample sends
-     *     camelCase; the server binds either, and this spec uses camelCase. Values are free text because the
-     *     documented sample sends placeholders.
-     */
-    PaymentLinkFields: {
-      /** @description The C2B short code (paybill or till) that receives the money. */
-      shortCode?: string;
-      firstName?: string;
-      lastName?: string;
-      /** Format: email */
-      emailAddress?: string;
-      phoneNumber?: string;
-      accountReference?: string;
-      paymentType?: string;
-      description?: string;
-      /** @description true when the link collects a fixed `amount`; false when the payer enters it. */
-      isAmountSpecified?: boolean;
-      amount?: number;
-      /** @description ISO 4217 alphabetic code, `KES` by default. */
-      currency?: string;
-      /**
-       * Format: uri
-       * @description Where the payer is sent after a successful payment.
-       */
-      redirectionSite?: string;
-    };
-    /** @description A new payment link. A fixed-amount link (`isAmountSpecified: true`) must carry its `amount`. */
-    PaymentLinkCreateRequest:
-      | ({
-          /** @constant */
-          isAmountSpecified: true;
-        } & WithRequired<
-          components["schemas"]["PaymentLinkFields"],
-          "shortCode" | "isAmountSpecified" | "amount"
-        >)
-      | ({
-          /** @constant */
-          isAmountSpecified: false;
-        } & WithRequired<
-          components["schemas"]["PaymentLinkFields"],
-          "shortCode" | "isAmountSpecified"
-        >);
-    /** @description Changes to a payment link, by `id`; omitted fields are left as they are. */
-    PaymentLinkUpdateRequest: components["schemas"]["PaymentLinkFields"] & {
-      /** @description The payment link's id. */
-      id: string;
-    };
-    /**
-     * @description A payment link. The documented create sample answers `{}`, so every field is optional here; the
-     *     local sandbox returns the stored link with its `id`.
-     */
-    PaymentLink: components["schemas"]["PaymentLinkFields"] & {
-      /** @description The payment link's id, used to find and update it. */
-      id?: string;
-    };
-    /**
-     * @description ISO 4217 numeric currency code (`404` is KES), as payouts and checkout take it. Bills, airtime
-     *     and deposits take the alphabetic code instead (`CurrencyCode`).
-     * @example 404
-     */
-    NumericCurrencyCode: number;
-    /**
-     * @description A payout: one or more order lines, each paying one recipient over the route and channel its
-     *     `transaction` names (mobile money, paybill or till, bank). Every request moves money.
-     */
-    PaymentOrderRequest: {
-      originatorConversationId: components["schemas"]["OriginatorConversationId"];
-      /** @description What the payout is for. */
-      paymentNotes: string;
-      paymentOrderLines: components["schemas"]["PaymentOrderLine"][];
-    };
-    /** @description One payment of a payout. */
-    PaymentOrderLine: {
-      remitter?: components["schemas"]["Remitter"];
-      recipient: components["schemas"]["Recipient"];
-      transaction: components["schemas"]["PaymentOrderTransaction"];
-    };
-    /**
-     * @description Who sends the money. Required only of payment remittance companies (and, per client code, for
-     *     bank transfers). Dates are `yyyy/mm/dd`. The documentation's text calls the phone field
-     *     `contact`; its field table, every client and the answers use `phoneNumber`, as does this spec.
-     */
-    Remitter: {
-      name: string;
-      address?: string;
-      phoneNumber?: string;
-      /** @description Free text such as `National ID` or `Passport`. */
-      idType?: string;
-      idNumber?: string;
-      country?: components["schemas"]["CountryCode"];
-      ccy?: components["schemas"]["NumericCurrencyCode"];
-      nationality?: string;
-      idIssuePlace?: string;
-      /** @description `yyyy/mm/dd` */
-      idIssueDate?: string;
-      /** @description `yyyy/mm/dd` */
-      idExpiryDate?: string;
-      financialInstitution?: string;
-      sourceOfFunds?: string;
-      principalActivity?: string;
-      /** @description `yyyy/mm/dd` */
-      dateOfBirth?: string;
-      emailAddress?: string;
-      occupation?: string;
-    };
-    /**
-     * @description Who receives the money. `primaryAccountNumber` is the phone number, paybill or till, or bank
-     *     account credited. `mccmnc` is required for mobile payouts; `institutionIdentifier` for bank
-     *     (SWIFT code) and business (paybill) payouts.
-     */
-    Recipient: {
-      name: string;
-      address?: string;
-      emailAddress?: string;
-      /** @description As the payout samples write it, `+2547…`. */
-      phoneNumber: string;
-      idType?: string;
-      idNumber?: string;
-      /**
-       * @description Mobile network (MCC + MNC), `63902` for Safaricom Kenya. The field table says integer; every
-       *     sample sends a string. Both are accepted.
-       * @example 63902
-       */
-      mccmnc?: string | number;
-      /** @example Mpesa */
-      financialInstitution?: string;
-      /** @description SWIFT code (`GAFRKENAXXX`) for bank payouts, the paybill for business payouts. */
-      institutionIdentifier?: string;
-      primaryAccountNumber: string;
-      ccy?: components["schemas"]["NumericCurrencyCode"];
-      country?: components["schemas"]["CountryCode"];
-      purpose?: string;
-      nationality?: string;
-    };
-    /**
-     * @description How one line is paid. `routeId` and `channelType` come from
-     *     `GET /v1/transaction-routes/assigned-routes` (channel numbers are per account). Client code
-     *     sends `ChannelType`; the answers and this spec use `channelType` (the API binds names without
-     *     regard to case).
-     */
-    PaymentOrderTransaction: {
-      /** Format: uuid */
-      routeId: string;
-      /** @example 1 */
-      channelType: number;
-      /** @description In the route's currency. Client code sends integers and decimals alike. */
-      amount: number;
-      reference: string;
-      systemTraceAuditNumber?: string;
-      customerAccountNo?: string;
-      /** @description The account at the paybill, for business payouts. */
-      accountNo?: string;
-    };
-    /**
-     * @description The answer to a new payout (202): accepted for processing. The outcome comes later, through the
-     *     payout webhook and `GET /v1/payment-order/check-status`.
-     */
-    PaymentOrderAccepted: {
-      message: {
-        /** @example LIVE */
-        appDomainName: string;
-        systemConversationId: components["schemas"]["SystemConversationId"];
-        originatorConversationId?: components["schemas"]["OriginatorConversationId"];
-        /** @example order submission accepted */
-        remarks: string;
-        timestamp: components["schemas"]["Timestamp"];
-      };
-    };
-    /**
-     * @description A payout as the API keeps it: the order and, per line, the request echoed back and its
-     *     `transactionOutcome`. `GET /v1/payment-order/check-status` returns it, and the payout webhook
-     *     (set in the dashboard, not per request) posts the same body. A line is final once its outcome
-     *     has a `resultCode`: `0` is success, any other code says whether and how to try again.
-     */
-    PaymentOrderStatus: {
-      id?: string | null;
-      conversationId?: string | null;
-      originatorConversationId: components["schemas"]["OriginatorConversationId"];
-      remarks?: string | null;
-      isProcessed?: boolean | null;
-      orderLines: components["schemas"]["PaymentOrderLineStatus"][];
-    };
-    /** @description One line of a payout, echoed, with its outcome. The echo's fields may be null. */
-    PaymentOrderLineStatus: {
-      /** @description The remitter as sent (answers spell `idExpireDate` for the request's `idExpiryDate`). */
-      remitter?: {
-        [key: string]: unknown;
-      } | null;
-      /** @description The recipient as sent, with `creditCustomerAccountId`, `state`, `city`, `postalCode`. */
-      recipient?:
-        | ({
-            name?: string | null;
-            primaryAccountNumber?: string | null;
-          } & {
-            [key: string]: unknown;
-          })
-        | null;
-      /** @description The transaction as sent, with `type`, `routeTransactionTypeId` and `relationship`. */
-      transaction?:
-        | ({
-            routeId?: string | null;
-            amount?: number | null;
-            reference?: string | null;
-            channelType?: number | null;
-          } & {
-            [key: string]: unknown;
-          })
-        | null;
-      transactionOutcome: components["schemas"]["TransactionOutcome"];
-    };
-    /**
-     * @description Where a payout line stands. `transactionStatus` `0` is "Pending" (the only value the public
-     *     material shows; the local sandbox also uses `4` "Completed", `5` "Failed" and `6` "Rejected").
-     *     `resultCode` is null until the line is final; its meaning and what to do next are in the result
-     *     code table (`describeResultCode`).
-     */
-    TransactionOutcome: {
-      id?: string | null;
-      paymentAmount?: number | null;
-      feeAmount?: number | null;
-      trackingNumber?: string | null;
-      /** @example 0 */
-      transactionStatus: number;
-      /** @example Pending */
-      transactionStatusDescription: string;
-      /** @description A transaction result code as text (`"0"` success, `"1"` insufficient funds, …). */
-      resultCode?: string | null;
-      resultCodeDescription?: string | null;
-      thirdPartyPayload?: {
-        thirdPartyResultCode?: string | null;
-        thirdPartyResultCodeDescription?: string | null;
-        thirdPartyReceiptNumber?: string | null;
-      } | null;
-    };
-    /**
-     * @description The lines a reject-order request stopped. The field is spelt `paymentOrderlines` (lower-case
-     *     `l`), as the API sends it.
-     */
-    PaymentOrderRejection: {
-      paymentOrderlines: {
-        originatorConversationId: string;
-        transactionStatus: number;
-        transactionStatusDescription?: string | null;
-        resultCode?: string | null;
-        resultCodeDescription?: string | null;
-      }[];
-    };
-    /**
-     * @description An STK-push collection: the payer gets a prompt on `PhoneNumber` to pay `Amount` to
-     *     `ShortCode`. The body is PascalCase, as documented (the API binds names without regard to case).
-     */
-    ExpressDepositRequest: {
-      /** @description The paybill or till credited. */
-      ShortCode: string;
-      /**
-       * @description The amount to collect. Documented as a decimal; client code sends it as text (`"100"`), so
-       *     a numeric string is accepted too.
-       */
-      Amount: number | string;
-      PhoneNumber: components["schemas"]["Msisdn"];
-      /** @description The account at the paybill (paybill deposits only). */
-      AccountNo?: string | null;
-      TransactionDesc: string;
-      OriginatorConversationId: components["schemas"]["OriginatorConversationId"];
-      /**
-       * Format: uri
-       * @description Receives two callbacks; only the second (the C2B IPN) is final.
-       */
-      CallBackUrl: string;
-      /** @description C2B type. */
-      Type?: string;
-      SuccessRedirectUrl?: string;
-      FailedRedirectUrl?: string;
-      ServiceCode?: string;
-      Currency?: components["schemas"]["CurrencyCode"];
-      FirstName?: string;
-      LastName?: string;
-    };
-    /** @description The answer to an express deposit: accepted. The result arrives by callback and lookup. */
-    ExpressDepositAccepted: {
-      message: {
-        /** @example LIVE */
-        appDomainName: string;
-        /** @example Express Deposit submission accepted */
-        remarks: string;
-        originatorConversationId?: components["schemas"]["OriginatorConversationId"];
-        systemConversationId: components["schemas"]["SystemConversationId"];
-        timestamp: components["schemas"]["Timestamp"];
-      };
-    };
-    /**
-     * @description An express deposit as the API keeps it. The documented sample is cut off after
-     *     `originatorConversationId`; the other fields come from client code. `resultCode` is the mobile
-     *     money result (`"0"` paid), empty or null while the payer has not answered.
-     */
-    ExpressDepositStatus: {
-      conversationId?: string | null;
-      originatorConversationId: string;
-      merchantRequestID?: string | null;
-      phoneNumber?: string | null;
-      mpesaReceiptNumber?: string | null;
-      resultCode?: string | null;
-      resultDesc?: string | null;
-      /** @example Completed */
-      status?: string | null;
-    };
-    /**
-     * @description The first express-deposit callback: the mobile network's STK-push result, passed on as it
-     *     comes. It is not final; wait for the C2B IPN.
-     */
-    StkCallback: {
-      Body: {
+        /** @description A bearer token and its lifetime. */
+        TokenResponse: {
+            /** @description The bearer token (a JWT) to send as `Authorization: Bearer <access_token>`. */
+            access_token: string;
+            /** @description Lifetime of the token in seconds (3600 on the live API). */
+            expires_in: number;
+            /**
+             * @description Always `Bearer`.
+             * @example Bearer
+             */
+            token_type: string;
+            /** @description The granted scope. */
+            scope?: string;
+        };
+        /**
+         * @description OAuth 2.0 error (RFC 6749 §5.2) from the token endpoint, and the body some 401 answers carry
+         *     (`invalid_token`).
+         */
+        OAuthError: {
+            /**
+             * @description OAuth error code: `invalid_client` (unknown id or wrong secret), `invalid_grant`,
+             *     `invalid_scope`, `unsupported_grant_type`, `invalid_request` or, on API calls, `invalid_token`.
+             * @example invalid_client
+             */
+            error: string;
+            /** @description Human-readable explanation; present on some errors. */
+            error_description?: string;
+        };
+        /**
+         * @description ASP.NET Core ProblemDetails (RFC 7807). Model-binding failures (400) carry an `errors` map from the
+         *     offending field, spelled in PascalCase as the server names it (`AccountNumber`), to its messages.
+         */
+        ProblemDetails: {
+            /**
+             * @description A URI reference for the problem type.
+             * @example https://tools.ietf.org/html/rfc7231#section-6.5.1
+             */
+            type?: string;
+            /** @example One or more validation errors occurred. */
+            title: string;
+            status: number;
+            detail?: string;
+            instance?: string;
+            /** @description Server trace id (`00-<32 hex>-<16 hex>-00`); quote it to support. */
+            traceId?: string;
+            /** @description Field name → validation messages. */
+            errors?: {
+                [key: string]: string[];
+            };
+        };
+        /**
+         * @description A business-rule failure (for example an unknown account number), as documented on the Bill Number
+         *     page. Some answers add the conversation ids of the rejected request.
+         */
+        DomainError: {
+            /**
+             * @description Environment name; `LIVE` even on some sandboxes, `TEST` on others.
+             * @example LIVE
+             */
+            appDomainName: string;
+            timestamp: components["schemas"]["Timestamp"];
+            /**
+             * @description What went wrong.
+             * @example Account number number is invalid.
+             */
+            reason: string;
+            systemConversationId?: components["schemas"]["SystemConversationId"];
+            originatorConversationId?: components["schemas"]["OriginatorConversationId"];
+        };
+        /**
+         * @description A request the business rules refused field by field, as documented for a duplicate
+         *     `originatorConversationId`: `errors` is a list of `{ field, message }` (unlike ProblemDetails'
+         *     map). Some answers add `status: "BadRequest"`.
+         */
+        DomainValidationError: {
+            /** @example LIVE */
+            appDomainName: string;
+            /** @example BadRequest */
+            status?: string;
+            timestamp: components["schemas"]["Timestamp"];
+            systemConversationId?: components["schemas"]["SystemConversationId"];
+            originatorConversationId?: string;
+            errors: {
+                /** @example OriginatorConversationId */
+                field: string;
+                message: string;
+            }[];
+        };
+        /** @description The transaction routes configured for your account. */
+        TransactionRoutes: {
+            routes: components["schemas"]["Route"][];
+        };
+        /**
+         * @description A transaction route. Its `id` is the `routeId` that bill payments and payment orders need; its
+         *     `transactionTypeId` is shared by routes of the same type. The integration name is spelled
+         *     `routeIntergration` on the wire, and this spec keeps that spelling so the field is not lost.
+         */
+        Route: {
+            /**
+             * Format: uuid
+             * @description Route id, used as `routeId`.
+             */
+            id: string;
+            /** @description Numeric category as text: "1" bank transfer, "2" airtime, "6" business transfer, "10" card payment, … */
+            category: string;
+            categoryDescription: string;
+            /** Format: uuid */
+            transactionTypeId: string;
+            categoryIsEnabled?: boolean;
+            /** @description Integration behind the route (`Mpesa`, `COOP`, `Pesalink`, …). Misspelt by the API. */
+            routeIntergration?: string;
+            /** @description Upper-case country name, for example `KENYA`. */
+            country?: string;
+            routeIsActive?: boolean;
+            channelTypes: components["schemas"]["ChannelType"][];
+        };
+        /** @description A channel available on a route. Channel numbers are per-account configuration. */
+        ChannelType: {
+            /** @example 14 */
+            channelType: number;
+            /** @example Business PayBill */
+            channelDescription: string;
+        };
+        /**
+         * @description Your unique id for one transaction (at most 100 characters). Sending it again is rejected as a
+         *     duplicate, which is what makes a payment safe to look up, and to resend with the same id, after
+         *     an ambiguous failure.
+         * @example f3b3c682-bf08-4c4c-a65a-4ad998019d9e
+         */
+        OriginatorConversationId: string;
+        /**
+         * @description The server's id for the transaction, returned when it is accepted.
+         * @example 01000000-0129-0a00-1ac0-08de9ac69d58
+         */
+        SystemConversationId: string;
+        /**
+         * @description Phone number in international form without `+`, for example `254710000000`.
+         * @example 254710000000
+         */
+        Msisdn: string;
+        /**
+         * @description ISO 3166-1 alpha-2 country code.
+         * @example KE
+         */
+        CountryCode: string;
+        /**
+         * @description ISO 4217 alphabetic currency code (bills use `KES`; the old docs' `KSH` also fits).
+         * @example KES
+         */
+        CurrencyCode: string;
+        /**
+         * Format: date-time
+         * @description ISO 8601 UTC timestamp, with up to 7 fractional digits (`2021-10-18T12:07:28.1220926Z`).
+         * @example 2026-04-15T08:11:37.3471201Z
+         */
+        Timestamp: string;
+        /**
+         * @description One of the three bill operations, told apart by `transactionType`. (No OpenAPI `discriminator`
+         *     is declared: its mapping is by schema name, which would turn the numeric `transactionType` into a
+         *     string in generated types; the `const` values already make exactly one branch match.)
+         */
+        BillPaymentRequest: components["schemas"]["BillQueryRequest"] | components["schemas"]["BillPayRequest"] | components["schemas"]["BillValidationRequest"];
+        /**
+         * @description Every field `POST /v1/bill-payments` takes. Which are required depends on `transactionType`; see
+         *     `BillQueryRequest`, `BillPayRequest` and `BillValidationRequest`.
+         */
+        BillPaymentFields: {
+            /**
+             * Format: uuid
+             * @description The bill-payment route (`routes[].id` from `GET /v1/transaction-routes/assigned-routes`).
+             * @example 068d89af-be67-f011-bb46-0e7d952d79b7
+             */
+            routeId?: string;
+            ServiceId?: components["schemas"]["ServiceId"];
+            serviceCode?: components["schemas"]["ServiceCode"];
+            /**
+             * @description The customer's account or meter number at the biller.
+             * @example 1111111
+             */
+            accountNumber: string;
+            /**
+             * @description 1 = query bill, 2 = pay bill, 3 = validate account.
+             * @enum {integer}
+             */
+            transactionType: 1 | 2 | 3;
+            /** @description Description of the transaction. */
+            transactionDesc?: string;
+            originatorConversationId?: components["schemas"]["OriginatorConversationId"];
+            msisdn?: components["schemas"]["Msisdn"];
+            /** @description Free-text narration (sent by some clients in place of `transactionDesc`). */
+            narration?: string;
+            /**
+             * @description Amount in `currencyCode` units. The old field table says integer; clients send decimals and
+             *     status lookups return `1.00`, so any positive number is allowed.
+             * @example 15
+             */
+            amount?: number;
+            /** @description Name of the paying customer. */
+            customerNames?: string;
+            countryCode?: components["schemas"]["CountryCode"];
+            currencyCode?: components["schemas"]["CurrencyCode"];
+            /** @description Save the customer's biller account number for later use. */
+            saveBillerNumber?: boolean;
+            /**
+             * Format: uri
+             * @description Where the result is POSTed when the payment completes. Spelled `callBackUrl` as in the current
+             *     documentation sample (some clients send `callbackURL`; the server binds either).
+             */
+            callBackUrl?: string;
+        };
+        /** @description Query a bill (`transactionType` 1) — what is owed on an account. */
+        BillQueryRequest: {
+            /** @constant */
+            transactionType: 1;
+        } & (WithRequired<components["schemas"]["BillPaymentFields"], "transactionType" | "accountNumber"> & components["schemas"]["BillServiceReference"]);
+        /**
+         * @description Pay a bill (`transactionType` 2). Moves money: `originatorConversationId` identifies the payment,
+         *     so a retry must reuse it, and the payer's `msisdn`, the `amount` and the customer and currency
+         *     details are required.
+         */
+        BillPayRequest: {
+            /** @constant */
+            transactionType: 2;
+        } & (WithRequired<components["schemas"]["BillPaymentFields"], "transactionType" | "accountNumber" | "msisdn" | "amount" | "originatorConversationId" | "transactionDesc" | "customerNames" | "countryCode" | "currencyCode"> & components["schemas"]["BillServiceReference"]);
+        /**
+         * @description Validate an account (`transactionType` 3) before paying it: the answer carries the account
+         *     holder's name and, where the biller reports it, the amount due. The payment fields are optional.
+         */
+        BillValidationRequest: {
+            /** @constant */
+            transactionType: 3;
+        } & (WithRequired<components["schemas"]["BillPaymentFields"], "transactionType" | "accountNumber"> & components["schemas"]["BillServiceReference"]);
+        /**
+         * Format: uuid
+         * @description The bill service (biller), a GUID from `GET /v1/bill-services`.
+         * @example bc97d2b1-4828-f111-bc5a-0e7d952d79b7
+         */
+        ServiceId: string;
+        /**
+         * @description Legacy biller code (`KE-ZUKU`, `KE-GOTV`), accepted in place of `ServiceId`.
+         * @example KE-ZUKU
+         */
+        ServiceCode: string;
+        /**
+         * @description Which bill service (biller) a request is for. Public sources disagree on the field:
+         *     the current documentation's sample sends `ServiceId` (a GUID, PascalCase), the older field table
+         *     names an integer `serviceId`, and the older curl samples and every known client send a
+         *     `serviceCode` such as `KE-ZUKU`. The server binds names case-insensitively, so `ServiceId` and
+         *     `serviceId` are one field. This spec follows the current sample (`ServiceId`, a GUID from
+         *     `GET /v1/bill-services`) and still accepts the legacy `serviceCode`; at least one is required.
+         */
+        BillServiceReference: {
+            ServiceId: components["schemas"]["ServiceId"];
+        } | {
+            serviceCode: components["schemas"]["ServiceCode"];
+        };
+        /**
+         * @description The answer to `POST /v1/bill-payments`. For a payment it means "accepted for processing" (the
+         *     outcome arrives by callback and by lookup); for a query or validation it carries the account
+         *     holder's name and the amount due.
+         */
+        BillPaymentAccepted: {
+            message: {
+                /** @example TEST */
+                appDomainName: string;
+                /** @example Bill Payment submission accepted */
+                remarks: string;
+                originatorConversationId?: components["schemas"]["OriginatorConversationId"];
+                systemConversationId: components["schemas"]["SystemConversationId"];
+                timestamp: components["schemas"]["Timestamp"];
+                /** @description Due date as the biller reports it (`yyyy-MM-ddTHH:mm:ss`, no zone), or null. */
+                dueDate?: string | null;
+                /** @description Amount due on the account. */
+                dueAmount?: number | null;
+                currency?: string | null;
+                /** @description Name of the account holder at the biller (empty when unknown). */
+                accountCustomerName?: string | null;
+                /** @description Whether the account is active, as text (`Unknown` when the biller does not say). */
+                active?: string | null;
+                responseCode?: string | null;
+                responseDesc?: string | null;
+                statusCode?: number | null;
+                statusDescription?: string | null;
+            };
+        };
+        /**
+         * @description The stored state of a bill payment, returned by `GET /v1/bill-payments` and POSTed to the
+         *     payment's `callBackUrl`. The documented sample spells the service `serviceID` (numeric) while
+         *     client models use `serviceCode`; both are kept. Dates are as the server formats them
+         *     (`datePaymentReceived` is `yyyy-MM-dd HH:mm:ss`, no zone).
+         */
+        BillPaymentStatus: {
+            systemConversationId: components["schemas"]["SystemConversationId"];
+            originatorConversationId: string;
+            serviceID?: number | string;
+            serviceCode?: string | null;
+            accountNumber?: string;
+            msisdn?: string;
+            amount?: number;
+            datePaymentReceived?: string | null;
+            customerName?: string | null;
+            accountCustomerName?: string | null;
+            customerNames?: string | null;
+            countryCode?: string;
+            currencyCode?: string;
+            transactionType?: number;
+            dueAmount?: number | null;
+            dueDate?: string | null;
+            narration?: string | null;
+            /** @description The biller's receipt, once paid. */
+            receiptNumber?: string | null;
+            receiverNarration?: string | null;
+            /** @description Processing status code. */
+            status?: number;
+            transactionStatusDescription?: string | null;
+            /** @description Result code of the payment (see the transaction result-code table). */
+            statusCode?: number;
+            statusDescription?: string | null;
+            totalRecordsPendingAck?: string | null;
+            totalRecordsPendingQuery?: string | null;
+            active?: string | null;
+            callbackURL?: string | null;
+            byPassCustomerValidation?: boolean;
+        };
+        /**
+         * @description A bill service (biller). The official page shows only the path, so this shape is inferred from the
+         *     fields bill requests use: `serviceId` is what `POST /v1/bill-payments` takes as `ServiceId`.
+         *     Unknown fields are kept.
+         */
+        BillService: {
+            /** Format: uuid */
+            serviceId: string;
+            /** @example KE-ZUKU */
+            serviceCode?: string;
+            /** @example Zuku */
+            serviceName: string;
+            countryCode?: components["schemas"]["CountryCode"];
+            currencyCode?: components["schemas"]["CurrencyCode"];
+        };
+        /**
+         * @description Save a customer's account number at a biller. `RemindMeDueDate` is PascalCase as documented.
+         *     `phoneNumber` is free text because the documented sample sends a placeholder; send `2547XXXXXXXX`.
+         */
+        BillNumberRequest: components["schemas"]["BillServiceReference"] & {
+            ServiceId?: components["schemas"]["ServiceId"];
+            serviceCode?: components["schemas"]["ServiceCode"];
+            accountNumber: string;
+            /** @description Customer's phone number. */
+            phoneNumber?: string;
+            transactionDesc?: string;
+            /** @description Remind the customer of the bill's due date. */
+            RemindMeDueDate?: boolean;
+        };
+        /** @description A saved bill number, with what the biller reports of the account. */
+        BillNumberAccepted: {
+            message: {
+                appDomainName: string;
+                remarks: string;
+                customerName?: string | null;
+                systemConversationId: components["schemas"]["SystemConversationId"];
+                lastKnownBalance?: number | null;
+                /** @description `yyyy-MM-ddTHH:mm:ss`, no zone. */
+                dueDate?: string | null;
+                timestamp: components["schemas"]["Timestamp"];
+            };
+        };
+        /** @description A saved bill number. `serviceID` is numeric in the documented sample. */
+        BillNumber: {
+            serviceID?: number | string;
+            customerName?: string | null;
+            accountNumber: string;
+            phoneNumber?: string | null;
+            enabled?: boolean;
+            verified?: boolean;
+            /** @description `yyyy-MM-dd HH:mm:ss`, no zone. */
+            dueDate?: string | null;
+        };
+        /**
+         * @description The fields of a payment link. The documentation lists them in PascalCase and its sample sends
+         *     camelCase; the server binds either, and this spec uses camelCase. Values are free text because the
+         *     documented sample sends placeholders.
+         */
+        PaymentLinkFields: {
+            /** @description The C2B short code (paybill or till) that receives the money. */
+            shortCode?: string;
+            firstName?: string;
+            lastName?: string;
+            /** Format: email */
+            emailAddress?: string;
+            phoneNumber?: string;
+            accountReference?: string;
+            paymentType?: string;
+            description?: string;
+            /** @description true when the link collects a fixed `amount`; false when the payer enters it. */
+            isAmountSpecified?: boolean;
+            amount?: number;
+            /** @description ISO 4217 alphabetic code, `KES` by default. */
+            currency?: string;
+            /**
+             * Format: uri
+             * @description Where the payer is sent after a successful payment.
+             */
+            redirectionSite?: string;
+        };
+        /** @description A new payment link. A fixed-amount link (`isAmountSpecified: true`) must carry its `amount`. */
+        PaymentLinkCreateRequest: ({
+            /** @constant */
+            isAmountSpecified: true;
+        } & WithRequired<components["schemas"]["PaymentLinkFields"], "shortCode" | "isAmountSpecified" | "amount">) | ({
+            /** @constant */
+            isAmountSpecified: false;
+        } & WithRequired<components["schemas"]["PaymentLinkFields"], "shortCode" | "isAmountSpecified">);
+        /** @description Changes to a payment link, by `id`; omitted fields are left as they are. */
+        PaymentLinkUpdateRequest: components["schemas"]["PaymentLinkFields"] & {
+            /** @description The payment link's id. */
+            id: string;
+        };
+        /**
+         * @description A payment link. The documented create sample answers `{}`, so every field is optional here; the
+         *     local sandbox returns the stored link with its `id`.
+         */
+        PaymentLink: components["schemas"]["PaymentLinkFields"] & {
+            /** @description The payment link's id, used to find and update it. */
+            id?: string;
+        };
+        /**
+         * @description ISO 4217 numeric currency code (`404` is KES), as payouts and checkout take it. Bills, airtime
+         *     and deposits take the alphabetic code instead (`CurrencyCode`).
+         * @example 404
+         */
+        NumericCurrencyCode: number;
+        /**
+         * @description A payout: one or more order lines, each paying one recipient over the route and channel its
+         *     `transaction` names (mobile money, paybill or till, bank). Every request moves money.
+         */
+        PaymentOrderRequest: {
+            originatorConversationId: components["schemas"]["OriginatorConversationId"];
+            /** @description What the payout is for. */
+            paymentNotes: string;
+            paymentOrderLines: components["schemas"]["PaymentOrderLine"][];
+        };
+        /** @description One payment of a payout. */
+        PaymentOrderLine: {
+            remitter?: components["schemas"]["Remitter"];
+            recipient: components["schemas"]["Recipient"];
+            transaction: components["schemas"]["PaymentOrderTransaction"];
+        };
+        /**
+         * @description Who sends the money. Required only of payment remittance companies (and, per client code, for
+         *     bank transfers). Dates are `yyyy/mm/dd`. The documentation's text calls the phone field
+         *     `contact`; its field table, every client and the answers use `phoneNumber`, as does this spec.
+         */
+        Remitter: {
+            name: string;
+            address?: string;
+            phoneNumber?: string;
+            /** @description Free text such as `National ID` or `Passport`. */
+            idType?: string;
+            idNumber?: string;
+            country?: components["schemas"]["CountryCode"];
+            ccy?: components["schemas"]["NumericCurrencyCode"];
+            nationality?: string;
+            idIssuePlace?: string;
+            /** @description `yyyy/mm/dd` */
+            idIssueDate?: string;
+            /** @description `yyyy/mm/dd` */
+            idExpiryDate?: string;
+            financialInstitution?: string;
+            sourceOfFunds?: string;
+            principalActivity?: string;
+            /** @description `yyyy/mm/dd` */
+            dateOfBirth?: string;
+            emailAddress?: string;
+            occupation?: string;
+        };
+        /**
+         * @description Who receives the money. `primaryAccountNumber` is the phone number, paybill or till, or bank
+         *     account credited. `mccmnc` is required for mobile payouts; `institutionIdentifier` for bank
+         *     (SWIFT code) and business (paybill) payouts.
+         */
+        Recipient: {
+            name: string;
+            address?: string;
+            emailAddress?: string;
+            /** @description As the payout samples write it, `+2547…`. */
+            phoneNumber: string;
+            idType?: string;
+            idNumber?: string;
+            /**
+             * @description Mobile network (MCC + MNC), `63902` for Safaricom Kenya. The field table says integer; every
+             *     sample sends a string. Both are accepted.
+             * @example 63902
+             */
+            mccmnc?: string | number;
+            /** @example Mpesa */
+            financialInstitution?: string;
+            /** @description SWIFT code (`GAFRKENAXXX`) for bank payouts, the paybill for business payouts. */
+            institutionIdentifier?: string;
+            primaryAccountNumber: string;
+            ccy?: components["schemas"]["NumericCurrencyCode"];
+            country?: components["schemas"]["CountryCode"];
+            purpose?: string;
+            nationality?: string;
+        };
+        /**
+         * @description How one line is paid. `routeId` and `channelType` come from
+         *     `GET /v1/transaction-routes/assigned-routes` (channel numbers are per account). Client code
+         *     sends `ChannelType`; the answers and this spec use `channelType` (the API binds names without
+         *     regard to case).
+         */
+        PaymentOrderTransaction: {
+            /** Format: uuid */
+            routeId: string;
+            /** @example 1 */
+            channelType: number;
+            /** @description In the route's currency. Client code sends integers and decimals alike. */
+            amount: number;
+            reference: string;
+            systemTraceAuditNumber?: string;
+            customerAccountNo?: string;
+            /** @description The account at the paybill, for business payouts. */
+            accountNo?: string;
+        };
+        /**
+         * @description The answer to a new payout (202): accepted for processing. The outcome comes later, through the
+         *     payout webhook and `GET /v1/payment-order/check-status`.
+         */
+        PaymentOrderAccepted: {
+            message: {
+                /** @example LIVE */
+                appDomainName: string;
+                systemConversationId: components["schemas"]["SystemConversationId"];
+                originatorConversationId?: components["schemas"]["OriginatorConversationId"];
+                /** @example order submission accepted */
+                remarks: string;
+                timestamp: components["schemas"]["Timestamp"];
+            };
+        };
+        /**
+         * @description A payout as the API keeps it: the order and, per line, the request echoed back and its
+         *     `transactionOutcome`. `GET /v1/payment-order/check-status` returns it, and the payout webhook
+         *     (set in the dashboard, not per request) posts the same body. A line is final once its outcome
+         *     has a `resultCode`: `0` is success, any other code says whether and how to try again.
+         */
+        PaymentOrderStatus: {
+            id?: string | null;
+            conversationId?: string | null;
+            originatorConversationId: components["schemas"]["OriginatorConversationId"];
+            remarks?: string | null;
+            isProcessed?: boolean | null;
+            orderLines: components["schemas"]["PaymentOrderLineStatus"][];
+        };
+        /** @description One line of a payout, echoed, with its outcome. The echo's fields may be null. */
+        PaymentOrderLineStatus: {
+            /** @description The remitter as sent (answers spell `idExpireDate` for the request's `idExpiryDate`). */
+            remitter?: {
+                [key: string]: unknown;
+            } | null;
+            /** @description The recipient as sent, with `creditCustomerAccountId`, `state`, `city`, `postalCode`. */
+            recipient?: ({
+                name?: string | null;
+                primaryAccountNumber?: string | null;
+            } & {
+                [key: string]: unknown;
+            }) | null;
+            /** @description The transaction as sent, with `type`, `routeTransactionTypeId` and `relationship`. */
+            transaction?: ({
+                routeId?: string | null;
+                amount?: number | null;
+                reference?: string | null;
+                channelType?: number | null;
+            } & {
+                [key: string]: unknown;
+            }) | null;
+            transactionOutcome: components["schemas"]["TransactionOutcome"];
+        };
+        /**
+         * @description Where a payout line stands. `transactionStatus` `0` is "Pending" (the only value the public
+         *     material shows; the local sandbox also uses `4` "Completed", `5` "Failed" and `6` "Rejected").
+         *     `resultCode` is null until the line is final; its meaning and what to do next are in the result
+         *     code table (`describeResultCode`).
+         */
+        TransactionOutcome: {
+            id?: string | null;
+            paymentAmount?: number | null;
+            feeAmount?: number | null;
+            trackingNumber?: string | null;
+            /** @example 0 */
+            transactionStatus: number;
+            /** @example Pending */
+            transactionStatusDescription: string;
+            /** @description A transaction result code as text (`"0"` success, `"1"` insufficient funds, …). */
+            resultCode?: string | null;
+            resultCodeDescription?: string | null;
+            thirdPartyPayload?: {
+                thirdPartyResultCode?: string | null;
+                thirdPartyResultCodeDescription?: string | null;
+                thirdPartyReceiptNumber?: string | null;
+            } | null;
+        };
+        /**
+         * @description The lines a reject-order request stopped. The field is spelt `paymentOrderlines` (lower-case
+         *     `l`), as the API sends it.
+         */
+        PaymentOrderRejection: {
+            paymentOrderlines: {
+                originatorConversationId: string;
+                transactionStatus: number;
+                transactionStatusDescription?: string | null;
+                resultCode?: string | null;
+                resultCodeDescription?: string | null;
+            }[];
+        };
+        /**
+         * @description An STK-push collection: the payer gets a prompt on `PhoneNumber` to pay `Amount` to
+         *     `ShortCode`. The body is PascalCase, as documented (the API binds names without regard to case).
+         */
+        ExpressDepositRequest: {
+            /** @description The paybill or till credited. */
+            ShortCode: string;
+            /**
+             * @description The amount to collect. Documented as a decimal; client code sends it as text (`"100"`), so
+             *     a numeric string is accepted too.
+             */
+            Amount: number | string;
+            PhoneNumber: components["schemas"]["Msisdn"];
+            /** @description The account at the paybill (paybill deposits only). */
+            AccountNo?: string | null;
+            TransactionDesc: string;
+            OriginatorConversationId: components["schemas"]["OriginatorConversationId"];
+            /**
+             * Format: uri
+             * @description Receives two callbacks; only the second (the C2B IPN) is final.
+             */
+            CallBackUrl: string;
+            /** @description C2B type. */
+            Type?: string;
+            SuccessRedirectUrl?: string;
+            FailedRedirectUrl?: string;
+            ServiceCode?: string;
+            Currency?: components["schemas"]["CurrencyCode"];
+            FirstName?: string;
+            LastName?: string;
+        };
+        /** @description The answer to an express deposit: accepted. The result arrives by callback and lookup. */
+        ExpressDepositAccepted: {
+            message: {
+                /** @example LIVE */
+                appDomainName: string;
+                /** @example Express Deposit submission accepted */
+                remarks: string;
+                originatorConversationId?: components["schemas"]["OriginatorConversationId"];
+                systemConversationId: components["schemas"]["SystemConversationId"];
+                timestamp: components["schemas"]["Timestamp"];
+            };
+        };
+        /**
+         * @description An express deposit as the API keeps it. The documented sample is cut off after
+         *     `originatorConversationId`; the other fields come from client code. `resultCode` is the mobile
+         *     money result (`"0"` paid), empty or null while the payer has not answered.
+         */
+        ExpressDepositStatus: {
+            conversationId?: string | null;
+            originatorConversationId: string;
+            merchantRequestID?: string | null;
+            phoneNumber?: string | null;
+            mpesaReceiptNumber?: string | null;
+            resultCode?: string | null;
+            resultDesc?: string | null;
+            /** @example Completed */
+            status?: string | null;
+        };
+        /**
+         * @description The first express-deposit callback: the mobile network's STK-push result, passed on as it
+         *     comes. It is not final; wait for the C2B IPN.
+         */
         StkCallback: {
-          MerchantRequestID?: string;
-          CheckoutRequestID?: string;
-          /** @description `0` when the payer approved; for example `1032` when they cancelled. */
-          ResultCode: number;
-          ResultDesc?: string;
+            Body: {
+                StkCallback: {
+                    MerchantRequestID?: string;
+                    CheckoutRequestID?: string;
+                    /** @description `0` when the payer approved; for example `1032` when they cancelled. */
+                    ResultCode: number;
+                    ResultDesc?: string;
+                };
+            };
         };
-      };
-    };
-    /**
-     * @description The second, final express-deposit callback (the C2B instant payment notification). Its page is
-     *     not public; the fields are those client code reads. Other fields may come with it.
-     */
-    C2bIpn: {
-      OriginatorConversationId: string;
-      /** @description The mobile money receipt. */
-      Thirdpartyreceiptnumber?: string | null;
-      PaymentAmount?: number | null;
-      PhoneNumber?: string | null;
-      TransactionDate?: string | null;
-    };
-    /**
-     * @description Your unique id for a validation request (its "STAN"); the lookup key of its result.
-     * @example 325ac159-a4fe-472d-954d-7a6293dc1a84
-     */
-    SystemTraceAuditNumber: string;
-    /** @description Ask who holds a mobile (`type` 1) or bank (`type` 2) account before paying it. */
-    AccountValidationRequest: {
-      /**
-       * @description `1` mobile, `2` bank.
-       * @enum {integer}
-       */
-      type: 1 | 2;
-      systemTraceAuditNumber: components["schemas"]["SystemTraceAuditNumber"];
-      /** @description The phone number or bank account to validate. */
-      primaryAccountNumber: string;
-      /** @description The mobile network (`63902`) or the bank's code. */
-      institutionCode: string;
-      /** Format: uri */
-      callBackUrl: string;
-      /** @enum {string} */
-      callBackFormat: "JSON" | "XML";
-      ccy?: components["schemas"]["CurrencyCode"];
-      countryCode?: components["schemas"]["CountryCode"];
-    };
-    /** @description A validation request was accepted; the result comes by callback and by lookup. */
-    ValidationAccepted: {
-      systemTraceAuditNumber: string;
-      /** @example Request Accepted. Kindly await processing */
-      message: string;
-    };
-    /** @description The documented refusal of an account validation request. */
-    AccountValidationError: {
-      systemTraceAuditNumber?: string;
-      /** @example Something went wrong */
-      errorMessage: string;
-    };
-    /**
-     * @description The result of an account validation, from `GET /v1/account/query` and as the callback body.
-     *     `status` `4` is "Completed"; `resultCode` `"0"` means the account exists, and
-     *     `transactionCreditParty` then names its holder (`<number> - <NAME>`). `createdDate` has no zone.
-     */
-    AccountValidationStatus: {
-      validationType?: number | null;
-      validationTypeDesc?: string | null;
-      accountNumber?: string | null;
-      accountNumberCCY?: string | null;
-      institutionCode?: string | null;
-      countryCode?: string | null;
-      callbackURL?: string | null;
-      status: number;
-      statusDesc: string;
-      systemTraceAuditNumber: string;
-      conversationID?: string | null;
-      responseCode?: string | null;
-      responseDesc?: string | null;
-      resultCode?: string | null;
-      resultDesc?: string | null;
-      transactionID?: string | null;
-      transactionCreditParty?: string | null;
-      createdDate?: string | null;
-    };
-    /**
-     * @description Verify a person's identity against the registry behind a KYC route. The documentation marks the
-     *     middle name mandatory; client code sends it optional, as many people have none — so does this
-     *     spec. `kycRequestReportReason` and `systemTraceAuditNumber` come from client code (the field
-     *     table is cut off in the documentation).
-     */
-    KycRequest: {
-      /** Format: uuid */
-      routeId: string;
-      kycRequestFirstName: string;
-      kycRequestMiddleName?: string;
-      kycRequestLastName: string;
-      kycRequestOtherNames?: string;
-      kycRequestNationalID: string;
-      serialNo?: string;
-      kycRequestPassportNo?: string;
-      kycRequestServiceID?: string;
-      kycRequestAlienID?: string;
-      kycRequestTaxID?: string;
-      kycRequestDateOfBirth?: string;
-      kycRequestPostalBoxNo?: string;
-      kycRequestPostalTown?: string;
-      kycRequestTelephoneMobile?: string;
-      kycRequestPhysicalAddress?: string;
-      kycRequestPhysicalTown?: string;
-      kycRequestPhysicalCountry?: string;
-      /** @description Why the check is made (a code of the KYC provider). */
-      kycRequestReportReason: number;
-      /** Format: uri */
-      kycRequestCallBackURL?: string;
-      deviceId?: string;
-      systemTraceAuditNumber: components["schemas"]["SystemTraceAuditNumber"];
-      country?: components["schemas"]["CountryCode"];
-      ccy?: components["schemas"]["NumericCurrencyCode"];
-    };
-    /**
-     * @description The result of a KYC check, from `GET /v1/kyc-request/check-status` and as the callback body.
-     *     The person is verified when `kycRecordDto.responseCode` is `"0"` (or `statusDesc` is
-     *     "Completed" with that code), as client code reads it.
-     */
-    KycStatus: {
-      systemTraceAuditNumber?: string | null;
-      status: string | number;
-      statusDesc: string;
-      kycRecordDto?:
-        | ({
-            status?: number | null;
+        /**
+         * @description The second, final express-deposit callback (the C2B instant payment notification). Its page is
+         *     not public; the fields are those client code reads. Other fields may come with it.
+         */
+        C2bIpn: {
+            OriginatorConversationId: string;
+            /** @description The mobile money receipt. */
+            Thirdpartyreceiptnumber?: string | null;
+            PaymentAmount?: number | null;
+            PhoneNumber?: string | null;
+            TransactionDate?: string | null;
+        };
+        /**
+         * @description Your unique id for a validation request (its "STAN"); the lookup key of its result.
+         * @example 325ac159-a4fe-472d-954d-7a6293dc1a84
+         */
+        SystemTraceAuditNumber: string;
+        /** @description Ask who holds a mobile (`type` 1) or bank (`type` 2) account before paying it. */
+        AccountValidationRequest: {
+            /**
+             * @description `1` mobile, `2` bank.
+             * @enum {integer}
+             */
+            type: 1 | 2;
+            systemTraceAuditNumber: components["schemas"]["SystemTraceAuditNumber"];
+            /** @description The phone number or bank account to validate. */
+            primaryAccountNumber: string;
+            /** @description The mobile network (`63902`) or the bank's code. */
+            institutionCode: string;
+            /** Format: uri */
+            callBackUrl: string;
+            /** @enum {string} */
+            callBackFormat: "JSON" | "XML";
+            ccy?: components["schemas"]["CurrencyCode"];
+            countryCode?: components["schemas"]["CountryCode"];
+        };
+        /** @description A validation request was accepted; the result comes by callback and by lookup. */
+        ValidationAccepted: {
+            systemTraceAuditNumber: string;
+            /** @example Request Accepted. Kindly await processing */
+            message: string;
+        };
+        /** @description The documented refusal of an account validation request. */
+        AccountValidationError: {
+            systemTraceAuditNumber?: string;
+            /** @example Something went wrong */
+            errorMessage: string;
+        };
+        /**
+         * @description The result of an account validation, from `GET /v1/account/query` and as the callback body.
+         *     `status` `4` is "Completed"; `resultCode` `"0"` means the account exists, and
+         *     `transactionCreditParty` then names its holder (`<number> - <NAME>`). `createdDate` has no zone.
+         */
+        AccountValidationStatus: {
+            validationType?: number | null;
+            validationTypeDesc?: string | null;
+            accountNumber?: string | null;
+            accountNumberCCY?: string | null;
+            institutionCode?: string | null;
+            countryCode?: string | null;
+            callbackURL?: string | null;
+            status: number;
+            statusDesc: string;
+            systemTraceAuditNumber: string;
+            conversationID?: string | null;
             responseCode?: string | null;
-            responseCodeDesc?: string | null;
-            kycRequestFirstName?: string | null;
-            kycRequestMiddleName?: string | null;
-            kycRequestLastName?: string | null;
-            kycRequestOtherNames?: string | null;
-            kycRequestFullNames?: string | null;
-            kycRequestNationalID?: string | null;
-            kycRequestTelephoneMobile?: string | null;
-            kycRequestReportReason?: number | null;
-            kycRequestCallBackURL?: string | null;
-            personalProfileNationalID?: string | null;
-          } & {
+            responseDesc?: string | null;
+            resultCode?: string | null;
+            resultDesc?: string | null;
+            transactionID?: string | null;
+            transactionCreditParty?: string | null;
+            createdDate?: string | null;
+        };
+        /**
+         * @description Verify a person's identity against the registry behind a KYC route. The documentation marks the
+         *     middle name mandatory; client code sends it optional, as many people have none — so does this
+         *     spec. `kycRequestReportReason` and `systemTraceAuditNumber` come from client code (the field
+         *     table is cut off in the documentation).
+         */
+        KycRequest: {
+            /** Format: uuid */
+            routeId: string;
+            kycRequestFirstName: string;
+            kycRequestMiddleName?: string;
+            kycRequestLastName: string;
+            kycRequestOtherNames?: string;
+            kycRequestNationalID: string;
+            serialNo?: string;
+            kycRequestPassportNo?: string;
+            kycRequestServiceID?: string;
+            kycRequestAlienID?: string;
+            kycRequestTaxID?: string;
+            kycRequestDateOfBirth?: string;
+            kycRequestPostalBoxNo?: string;
+            kycRequestPostalTown?: string;
+            kycRequestTelephoneMobile?: string;
+            kycRequestPhysicalAddress?: string;
+            kycRequestPhysicalTown?: string;
+            kycRequestPhysicalCountry?: string;
+            /** @description Why the check is made (a code of the KYC provider). */
+            kycRequestReportReason: number;
+            /** Format: uri */
+            kycRequestCallBackURL?: string;
+            deviceId?: string;
+            systemTraceAuditNumber: components["schemas"]["SystemTraceAuditNumber"];
+            country?: components["schemas"]["CountryCode"];
+            ccy?: components["schemas"]["NumericCurrencyCode"];
+        };
+        /**
+         * @description The result of a KYC check, from `GET /v1/kyc-request/check-status` and as the callback body.
+         *     The person is verified when `kycRecordDto.responseCode` is `"0"` (or `statusDesc` is
+         *     "Completed" with that code), as client code reads it.
+         */
+        KycStatus: {
+            systemTraceAuditNumber?: string | null;
+            status: string | number;
+            statusDesc: string;
+            kycRecordDto?: ({
+                status?: number | null;
+                responseCode?: string | null;
+                responseCodeDesc?: string | null;
+                kycRequestFirstName?: string | null;
+                kycRequestMiddleName?: string | null;
+                kycRequestLastName?: string | null;
+                kycRequestOtherNames?: string | null;
+                kycRequestFullNames?: string | null;
+                kycRequestNationalID?: string | null;
+                kycRequestTelephoneMobile?: string | null;
+                kycRequestReportReason?: number | null;
+                kycRequestCallBackURL?: string | null;
+                personalProfileNationalID?: string | null;
+            } & {
+                [key: string]: unknown;
+            }) | null;
+        };
+        /**
+         * @description Buy airtime for one or more phone numbers. The documentation's field table is flat
+         *     (`recipientName`, `recipientPhoneNumber`, `recipientccy`, `amount`, `callBackUrl`) and says the
+         *     API makes the `originatorConversationId`; the clients that call the sandbox send this nested
+         *     shape with their own `originatorConversationId`, which is what lets the SDK guard the purchase
+         *     against double sending — so this spec follows the clients. The callback field is `callBackUrl`
+         *     as elsewhere (client code writes `callbackURL`; the API binds names without regard to case).
+         */
+        AirtimePurchaseRequest: {
+            originatorConversationId: components["schemas"]["OriginatorConversationId"];
+            /** Format: uri */
+            callBackUrl?: string;
+            recipients: {
+                phoneNumber: components["schemas"]["Msisdn"];
+                currencyCode?: components["schemas"]["CurrencyCode"];
+                /** @description Whole units of the currency (the documentation types it integer). */
+                amount: number;
+                name?: string;
+            }[];
+        };
+        /** @description An airtime purchase was accepted; its result comes by callback and by lookup. */
+        AirtimePurchaseAccepted: {
+            message: {
+                appDomainName: string;
+                /** @example Airtime Purchase submission accepted */
+                remarks: string;
+                originatorConversationId?: components["schemas"]["OriginatorConversationId"];
+                systemConversationId: components["schemas"]["SystemConversationId"];
+                timestamp: components["schemas"]["Timestamp"];
+            };
+        };
+        /**
+         * @description An airtime purchase and the result for each recipient. No public sample exists; this is the
+         *     shape the local sandbox returns, modelled on the bill-payment record: a recipient is topped up
+         *     when its `statusCode` is `0`.
+         */
+        AirtimePurchaseStatus: {
+            systemConversationId?: string | null;
+            originatorConversationId: string;
+            recipients: {
+                phoneNumber: string;
+                amount: number;
+                currencyCode?: string | null;
+                /** @description `0` Pending, `4` Completed, `5` Failed. */
+                status: number;
+                statusDescription: string;
+                /** @description A transaction result code; null while pending. */
+                statusCode?: number | null;
+                receiptNumber?: string | null;
+            }[];
+        };
+        /**
+         * @description Your wallet balances. The shape comes from client code (the documentation's sample is not
+         *     public): one entry per account `type`, and the total.
+         */
+        WalletBalance: {
+            customerAccountBalanceList?: {
+                status?: string | null;
+                message?: string | null;
+                balance?: number;
+                type?: number;
+            }[];
+            status?: string | null;
+            balance?: number | null;
+        };
+        /**
+         * @description A charge that applies to a transaction type. No response sample is public; these are the
+         *     fields the local sandbox returns, and any other field the API sends is kept.
+         */
+        Charge: {
+            id?: string | null;
+            transactionTypeId?: string | null;
+            chargeName?: string | null;
+            minimumAmount?: number | null;
+            maximumAmount?: number | null;
+            chargeAmount?: number | null;
+            isPercentage?: boolean | null;
+        } & {
             [key: string]: unknown;
-          })
-        | null;
-    };
-    /**
-     * @description Buy airtime for one or more phone numbers. The documentation's field table is flat
-     *     (`recipientName`, `recipientPhoneNumber`, `recipientccy`, `amount`, `callBackUrl`) and says the
-     *     API makes the `originatorConversationId`; the clients that call the sandbox send this nested
-     *     shape with their own `originatorConversationId`, which is what lets the SDK guard the purchase
-     *     against double sending — so this spec follows the clients. The callback field is `callBackUrl`
-     *     as elsewhere (client code writes `callbackURL`; the API binds names without regard to case).
-     */
-    AirtimePurchaseRequest: {
-      originatorConversationId: components["schemas"]["OriginatorConversationId"];
-      /** Format: uri */
-      callBackUrl?: string;
-      recipients: {
-        phoneNumber: components["schemas"]["Msisdn"];
-        currencyCode?: components["schemas"]["CurrencyCode"];
-        /** @description Whole units of the currency (the documentation types it integer). */
-        amount: number;
-        name?: string;
-      }[];
-    };
-    /** @description An airtime purchase was accepted; its result comes by callback and by lookup. */
-    AirtimePurchaseAccepted: {
-      message: {
-        appDomainName: string;
-        /** @example Airtime Purchase submission accepted */
-        remarks: string;
-        originatorConversationId?: components["schemas"]["OriginatorConversationId"];
-        systemConversationId: components["schemas"]["SystemConversationId"];
-        timestamp: components["schemas"]["Timestamp"];
-      };
-    };
-    /**
-     * @description An airtime purchase and the result for each recipient. No public sample exists; this is the
-     *     shape the local sandbox returns, modelled on the bill-payment record: a recipient is topped up
-     *     when its `statusCode` is `0`.
-     */
-    AirtimePurchaseStatus: {
-      systemConversationId?: string | null;
-      originatorConversationId: string;
-      recipients: {
-        phoneNumber: string;
-        amount: number;
-        currencyCode?: string | null;
-        /** @description `0` Pending, `4` Completed, `5` Failed. */
-        status: number;
-        statusDescription: string;
-        /** @description A transaction result code; null while pending. */
-        statusCode?: number | null;
-        receiptNumber?: string | null;
-      }[];
-    };
-    /**
-     * @description Your wallet balances. The shape comes from client code (the documentation's sample is not
-     *     public): one entry per account `type`, and the total.
-     */
-    WalletBalance: {
-      customerAccountBalanceList?: {
-        status?: string | null;
-        message?: string | null;
-        balance?: number;
-        type?: number;
-      }[];
-      status?: string | null;
-      balance?: number | null;
-    };
-    /**
-     * @description A charge that applies to a transaction type. No response sample is public; these are the
-     *     fields the local sandbox returns, and any other field the API sends is kept.
-     */
-    Charge: {
-      id?: string | null;
-      transactionTypeId?: string | null;
-      chargeName?: string | null;
-      minimumAmount?: number | null;
-      maximumAmount?: number | null;
-      chargeAmount?: number | null;
-      isPercentage?: boolean | null;
-    } & {
-      [key: string]: unknown;
-    };
-    /**
-     * @description A hosted checkout (card and other channels) for one or more items. The customer pays on the
-     *     checkout page; you then get a JSON POST at `checkoutCallbackUrl` (answer 200), and the
-     *     customer's browser returns to `checkoutReturnUrl` (or `checkoutCancelUrl`).
-     */
-    CheckoutOrderRequest: {
-      originatorConversationId: components["schemas"]["OriginatorConversationId"];
-      checkoutReference: string;
-      /** Format: uuid */
-      checkoutRouteId: string;
-      /** @example 159 */
-      checkoutRouteChannelType: number;
-      checkoutNotes?: string;
-      checkoutCurrencyCode: components["schemas"]["NumericCurrencyCode"];
-      checkoutCurrencyName?: components["schemas"]["CurrencyCode"];
-      /** Format: date-time */
-      checkoutDueDate?: string;
-      /** Format: uri */
-      checkoutReturnUrl: string;
-      /** Format: uri */
-      checkoutCancelUrl?: string;
-      /** Format: uri */
-      checkoutCallbackUrl: string;
-      checkoutAccountNo?: string;
-      checkoutRequestLines: {
-        sku?: string;
-        name: string;
-        price: number;
-      }[];
-    };
-    /**
-     * @description A checkout order as the API keeps it: the order echoed, its ids, and once paid its
-     *     `checkoutOutcome`, whose fields are PascalCase as documented. `checkoutCurrencyCode` comes back
-     *     as text (`"404"`). `checkoutOutcome.Status` `4` is "Completed"; `ResultCode` `"000"` is success.
-     */
-    CheckoutOrder: {
-      id?: string | null;
-      originatorConversationId: string;
-      conversationId?: string | null;
-      checkoutId?: string | null;
-      checkoutReference?: string | null;
-      checkoutRouteId?: string | null;
-      checkoutRouteChannelType?: number | null;
-      checkoutNotes?: string | null;
-      checkoutCurrencyCode?: string | number | null;
-      checkoutCurrencyName?: string | null;
-      checkoutDueDate?: string | null;
-      checkoutReturnUrl?: string | null;
-      checkoutCancelUrl?: string | null;
-      checkoutCallbackUrl?: string | null;
-      checkoutAccountNo?: string | null;
-      /** @description Where to send the customer to pay (the local sandbox's own page). */
-      checkoutUrl?: string | null;
-      checkoutRequestLines?:
-        | ({
-            sku?: string | null;
-            name?: string | null;
-            price?: number | null;
-          } & {
+        };
+        /**
+         * @description A hosted checkout (card and other channels) for one or more items. The customer pays on the
+         *     checkout page; you then get a JSON POST at `checkoutCallbackUrl` (answer 200), and the
+         *     customer's browser returns to `checkoutReturnUrl` (or `checkoutCancelUrl`).
+         */
+        CheckoutOrderRequest: {
+            originatorConversationId: components["schemas"]["OriginatorConversationId"];
+            checkoutReference: string;
+            /** Format: uuid */
+            checkoutRouteId: string;
+            /** @example 159 */
+            checkoutRouteChannelType: number;
+            checkoutNotes?: string;
+            checkoutCurrencyCode: components["schemas"]["NumericCurrencyCode"];
+            checkoutCurrencyName?: components["schemas"]["CurrencyCode"];
+            /** Format: date-time */
+            checkoutDueDate?: string;
+            /** Format: uri */
+            checkoutReturnUrl: string;
+            /** Format: uri */
+            checkoutCancelUrl?: string;
+            /** Format: uri */
+            checkoutCallbackUrl: string;
+            checkoutAccountNo?: string;
+            checkoutRequestLines: {
+                sku?: string;
+                name: string;
+                price: number;
+            }[];
+        };
+        /**
+         * @description A checkout order as the API keeps it: the order echoed, its ids, and once paid its
+         *     `checkoutOutcome`, whose fields are PascalCase as documented. `checkoutCurrencyCode` comes back
+         *     as text (`"404"`). `checkoutOutcome.Status` `4` is "Completed"; `ResultCode` `"000"` is success.
+         */
+        CheckoutOrder: {
+            id?: string | null;
+            originatorConversationId: string;
+            conversationId?: string | null;
+            checkoutId?: string | null;
+            checkoutReference?: string | null;
+            checkoutRouteId?: string | null;
+            checkoutRouteChannelType?: number | null;
+            checkoutNotes?: string | null;
+            checkoutCurrencyCode?: string | number | null;
+            checkoutCurrencyName?: string | null;
+            checkoutDueDate?: string | null;
+            checkoutReturnUrl?: string | null;
+            checkoutCancelUrl?: string | null;
+            checkoutCallbackUrl?: string | null;
+            checkoutAccountNo?: string | null;
+            /** @description Where to send the customer to pay (the local sandbox's own page). */
+            checkoutUrl?: string | null;
+            checkoutRequestLines?: ({
+                sku?: string | null;
+                name?: string | null;
+                price?: number | null;
+            } & {
+                [key: string]: unknown;
+            })[] | null;
+            checkoutOutcome?: {
+                Status?: number;
+                StatusDesc?: string;
+                ResultCode?: string | null;
+                ResultDesc?: string | null;
+                ThirdPartyPayload?: {
+                    ResponseCode?: string | null;
+                    ResponseDesc?: string | null;
+                    Reference?: string | null;
+                } | null;
+            } | null;
+        } & {
             [key: string]: unknown;
-          })[]
-        | null;
-      checkoutOutcome?: {
-        Status?: number;
-        StatusDesc?: string;
-        ResultCode?: string | null;
-        ResultDesc?: string | null;
-        ThirdPartyPayload?: {
-          ResponseCode?: string | null;
-          ResponseDesc?: string | null;
-          Reference?: string | null;
-        } | null;
-      } | null;
-    } & {
-      [key: string]: unknown;
+        };
     };
-  };
-  responses: {
-    /**
-     * @description The request was refused. Model-binding failures are ASP.NET ProblemDetails with an `errors` map
-     *     keyed by field; business-rule failures are the domain error `{ appDomainName, timestamp, reason }`
-     *     (unknown account) or, for a duplicate `originatorConversationId`, the domain validation error
-     *     with an `errors` list.
-     */
-    BadRequest: {
-      headers: {
-        [name: string]: unknown;
-      };
-      content: {
-        "application/json":
-          | components["schemas"]["ProblemDetails"]
-          | components["schemas"]["DomainError"]
-          | components["schemas"]["DomainValidationError"];
-      };
+    responses: {
+        /**
+         * @description The request was refused. Model-binding failures are ASP.NET ProblemDetails with an `errors` map
+         *     keyed by field; business-rule failures are the domain error `{ appDomainName, timestamp, reason }`
+         *     (unknown account) or, for a duplicate `originatorConversationId`, the domain validation error
+         *     with an `errors` list.
+         */
+        BadRequest: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ProblemDetails"] | components["schemas"]["DomainError"] | components["schemas"]["DomainValidationError"];
+            };
+        };
+        /**
+         * @description The bearer token is missing, invalid or expired. Get a new token and send the request again (the
+         *     SDK does this once, automatically). The body, when there is one, is an OAuth error.
+         */
+        Unauthorized: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["OAuthError"];
+            };
+        };
+        /** @description Nothing is stored under that id, or the path does not exist. */
+        NotFound: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ProblemDetails"] | components["schemas"]["DomainError"];
+            };
+        };
+        /** @description Too many requests. Wait for `Retry-After` seconds before trying again. */
+        TooManyRequests: {
+            headers: {
+                "Retry-After": components["headers"]["RetryAfter"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ProblemDetails"];
+            };
+        };
+        /**
+         * @description The server failed. For a payment this outcome is ambiguous — the money may have moved — so look the
+         *     transaction up by its `originatorConversationId` before deciding anything.
+         */
+        InternalServerError: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ProblemDetails"] | components["schemas"]["DomainError"];
+            };
+        };
     };
-    /**
-     * @description The bearer token is missing, invalid or expired. Get a new token and send the request again (the
-     *     SDK does this once, automatically). The body, when there is one, is an OAuth error.
-     */
-    Unauthorized: {
-      headers: {
-        [name: string]: unknown;
-      };
-      content: {
-        "application/json": components["schemas"]["OAuthError"];
-      };
+    parameters: {
+        /** @description The `originatorConversationId` the transaction was sent with. */
+        OriginatorConversationIdQuery: components["schemas"]["OriginatorConversationId"];
+        /** @description The payout's id, of the kind `IdType` names. */
+        PaymentOrderIdQuery: string;
+        /** @description What `Id` is. The documentation recommends `OriginatorConversationId`. */
+        PaymentOrderIdTypeQuery: "OriginatorConversationId" | "SystemConversationId";
+        /** @description The `systemTraceAuditNumber` the request was sent with. */
+        StanQuery: string;
     };
-    /** @description Nothing is stored under that id, or the path does not exist. */
-    NotFound: {
-      headers: {
-        [name: string]: unknown;
-      };
-      content: {
-        "application/json":
-          components["schemas"]["ProblemDetails"] | components["schemas"]["DomainError"];
-      };
+    requestBodies: never;
+    headers: {
+        /** @description Seconds to wait before trying again (or an HTTP date). */
+        RetryAfter: string;
     };
-    /** @description Too many requests. Wait for `Retry-After` seconds before trying again. */
-    TooManyRequests: {
-      headers: {
-        "Retry-After": components["headers"]["RetryAfter"];
-        [name: string]: unknown;
-      };
-      content: {
-        "application/json": components["schemas"]["ProblemDetails"];
-      };
-    };
-    /**
-     * @description The server failed. For a payment this outcome is ambiguous — the money may have moved — so look the
-     *     transaction up by its `originatorConversationId` before deciding anything.
-     */
-    InternalServerError: {
-      headers: {
-        [name: string]: unknown;
-      };
-      content: {
-        "application/json":
-          components["schemas"]["ProblemDetails"] | components["schemas"]["DomainError"];
-      };
-    };
-  };
-  parameters: {
-    /** @description The `originatorConversationId` the transaction was sent with. */
-    OriginatorConversationIdQuery: components["schemas"]["OriginatorConversationId"];
-    /** @description The payout's id, of the kind `IdType` names. */
-    PaymentOrderIdQuery: string;
-    /** @description What `Id` is. The documentation recommends `OriginatorConversationId`. */
-    PaymentOrderIdTypeQuery: "OriginatorConversationId" | "SystemConversationId";
-    /** @description The `systemTraceAuditNumber` the request was sent with. */
-    StanQuery: string;
-  };
-  requestBodies: never;
-  headers: {
-    /** @description Seconds to wait before trying again (or an HTTP date). */
-    RetryAfter: string;
-  };
-  pathItems: never;
+    pathItems: never;
 }
 export type $defs = Record<string, never>;
 export interface operations {
-  requestToken: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        "application/x-www-form-urlencoded": components["schemas"]["TokenRequest"];
-      };
-    };
-    responses: {
-      /** @description A bearer token. */
-      200: {
-        headers: {
-          [name: string]: unknown;
+    requestToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
         };
-        content: {
-          "application/json": components["schemas"]["TokenResponse"];
+        requestBody: {
+            content: {
+                "application/x-www-form-urlencoded": components["schemas"]["TokenRequest"];
+            };
         };
-      };
-      /** @description The request is malformed (`invalid_request`, `unsupported_grant_type`, `invalid_scope`). */
-      400: {
-        headers: {
-          [name: string]: unknown;
+        responses: {
+            /** @description A bearer token. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TokenResponse"];
+                };
+            };
+            /** @description The request is malformed (`invalid_request`, `unsupported_grant_type`, `invalid_scope`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OAuthError"];
+                };
+            };
+            /** @description Unknown client id or wrong secret. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OAuthError"];
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
         };
-        content: {
-          "application/json": components["schemas"]["OAuthError"];
+    };
+    checkHealth: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
         };
-      };
-      /** @description Unknown client id or wrong secret. */
-      401: {
-        headers: {
-          [name: string]: unknown;
+        requestBody?: never;
+        responses: {
+            /** @description The service is healthy. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
         };
-        content: {
-          "application/json": components["schemas"]["OAuthError"];
+    };
+    findTransactionRoutes: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
         };
-      };
-      429: components["responses"]["TooManyRequests"];
-      500: components["responses"]["InternalServerError"];
-    };
-  };
-  checkHealth: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description The service is healthy. */
-      200: {
-        headers: {
-          [name: string]: unknown;
+        requestBody?: never;
+        responses: {
+            /** @description Your routes. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TransactionRoutes"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
         };
-        content: {
-          "text/plain": string;
+    };
+    findBillPayment: {
+        parameters: {
+            query: {
+                /** @description The `originatorConversationId` the transaction was sent with. */
+                OriginatorConversationId: components["parameters"]["OriginatorConversationIdQuery"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
         };
-      };
-      429: components["responses"]["TooManyRequests"];
-      500: components["responses"]["InternalServerError"];
-    };
-  };
-  findTransactionRoutes: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description Your routes. */
-      200: {
-        headers: {
-          [name: string]: unknown;
+        requestBody?: never;
+        responses: {
+            /** @description The payment. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BillPaymentStatus"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
         };
-        content: {
-          "application/json": components["schemas"]["TransactionRoutes"];
+    };
+    postBillPayment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
         };
-      };
-      401: components["responses"]["Unauthorized"];
-      429: components["responses"]["TooManyRequests"];
-      500: components["responses"]["InternalServerError"];
-    };
-  };
-  findBillPayment: {
-    parameters: {
-      query: {
-        /** @description The `originatorConversationId` the transaction was sent with. */
-        OriginatorConversationId: components["parameters"]["OriginatorConversationIdQuery"];
-      };
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description The payment. */
-      200: {
-        headers: {
-          [name: string]: unknown;
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BillPaymentRequest"];
+            };
         };
-        content: {
-          "application/json": components["schemas"]["BillPaymentStatus"];
+        responses: {
+            /** @description Accepted (payment), or the account's details (query and validation). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BillPaymentAccepted"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
         };
-      };
-      400: components["responses"]["BadRequest"];
-      401: components["responses"]["Unauthorized"];
-      404: components["responses"]["NotFound"];
-      429: components["responses"]["TooManyRequests"];
-      500: components["responses"]["InternalServerError"];
     };
-  };
-  postBillPayment: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        "application/json": components["schemas"]["BillPaymentRequest"];
-      };
-    };
-    responses: {
-      /** @description Accepted (payment), or the account's details (query and validation). */
-      200: {
-        headers: {
-          [name: string]: unknown;
+    findBillServices: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
         };
-        content: {
-          "application/json": components["schemas"]["BillPaymentAccepted"];
+        requestBody?: never;
+        responses: {
+            /** @description The bill services. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BillService"][];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
         };
-      };
-      400: components["responses"]["BadRequest"];
-      401: components["responses"]["Unauthorized"];
-      429: components["responses"]["TooManyRequests"];
-      500: components["responses"]["InternalServerError"];
     };
-  };
-  findBillServices: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description The bill services. */
-      200: {
-        headers: {
-          [name: string]: unknown;
+    findBillNumber: {
+        parameters: {
+            query: {
+                /** @description The bill service's id. */
+                serviceId: string;
+                /** @description The customer's account number at the biller. */
+                accountNumber: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
         };
-        content: {
-          "application/json": components["schemas"]["BillService"][];
+        requestBody?: never;
+        responses: {
+            /** @description The saved bill number. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BillNumber"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
         };
-      };
-      401: components["responses"]["Unauthorized"];
-      429: components["responses"]["TooManyRequests"];
-      500: components["responses"]["InternalServerError"];
     };
-  };
-  findBillNumber: {
-    parameters: {
-      query: {
-        /** @description The bill service's id. */
-        serviceId: string;
-        /** @description The customer's account number at the biller. */
-        accountNumber: string;
-      };
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description The saved bill number. */
-      200: {
-        headers: {
-          [name: string]: unknown;
+    saveBillNumber: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
         };
-        content: {
-          "application/json": components["schemas"]["BillNumber"];
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BillNumberRequest"];
+            };
         };
-      };
-      400: components["responses"]["BadRequest"];
-      401: components["responses"]["Unauthorized"];
-      404: components["responses"]["NotFound"];
-      429: components["responses"]["TooManyRequests"];
-      500: components["responses"]["InternalServerError"];
-    };
-  };
-  saveBillNumber: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        "application/json": components["schemas"]["BillNumberRequest"];
-      };
-    };
-    responses: {
-      /** @description Saved. */
-      200: {
-        headers: {
-          [name: string]: unknown;
+        responses: {
+            /** @description Saved. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BillNumberAccepted"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
         };
-        content: {
-          "application/json": components["schemas"]["BillNumberAccepted"];
+    };
+    createPaymentLink: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
         };
-      };
-      400: components["responses"]["BadRequest"];
-      401: components["responses"]["Unauthorized"];
-      429: components["responses"]["TooManyRequests"];
-      500: components["responses"]["InternalServerError"];
-    };
-  };
-  createPaymentLink: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        "application/json": components["schemas"]["PaymentLinkCreateRequest"];
-      };
-    };
-    responses: {
-      /** @description The link was created. */
-      200: {
-        headers: {
-          [name: string]: unknown;
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PaymentLinkCreateRequest"];
+            };
         };
-        content: {
-          "application/json": components["schemas"]["PaymentLink"];
+        responses: {
+            /** @description The link was created. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaymentLink"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
         };
-      };
-      400: components["responses"]["BadRequest"];
-      401: components["responses"]["Unauthorized"];
-      429: components["responses"]["TooManyRequests"];
-      500: components["responses"]["InternalServerError"];
     };
-  };
-  findPaymentLink: {
-    parameters: {
-      query: {
-        /** @description The payment link's id. */
-        Id: string;
-      };
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description The payment link. */
-      200: {
-        headers: {
-          [name: string]: unknown;
+    findPaymentLink: {
+        parameters: {
+            query: {
+                /** @description The payment link's id. */
+                Id: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
         };
-        content: {
-          "application/json": components["schemas"]["PaymentLink"];
+        requestBody?: never;
+        responses: {
+            /** @description The payment link. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaymentLink"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
         };
-      };
-      400: components["responses"]["BadRequest"];
-      401: components["responses"]["Unauthorized"];
-      404: components["responses"]["NotFound"];
-      429: components["responses"]["TooManyRequests"];
-      500: components["responses"]["InternalServerError"];
     };
-  };
-  updatePaymentLink: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        "application/json": components["schemas"]["PaymentLinkUpdateRequest"];
-      };
-    };
-    responses: {
-      /** @description The updated link. */
-      200: {
-        headers: {
-          [name: string]: unknown;
+    updatePaymentLink: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
         };
-        content: {
-          "application/json": components["schemas"]["PaymentLink"];
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PaymentLinkUpdateRequest"];
+            };
         };
-      };
-      400: components["responses"]["BadRequest"];
-      401: components["responses"]["Unauthorized"];
-      404: components["responses"]["NotFound"];
-      429: components["responses"]["TooManyRequests"];
-      500: components["responses"]["InternalServerError"];
-    };
-  };
-  createPaymentOrder: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        "application/json": components["schemas"]["PaymentOrderRequest"];
-      };
-    };
-    responses: {
-      /** @description Accepted for processing. */
-      202: {
-        headers: {
-          [name: string]: unknown;
+        responses: {
+            /** @description The updated link. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaymentLink"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
         };
-        content: {
-          "application/json": components["schemas"]["PaymentOrderAccepted"];
+    };
+    createPaymentOrder: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
         };
-      };
-      400: components["responses"]["BadRequest"];
-      401: components["responses"]["Unauthorized"];
-      429: components["responses"]["TooManyRequests"];
-      500: components["responses"]["InternalServerError"];
-    };
-  };
-  findPaymentOrder: {
-    parameters: {
-      query: {
-        /** @description The payout's id, of the kind `IdType` names. */
-        Id: components["parameters"]["PaymentOrderIdQuery"];
-        /** @description What `Id` is. The documentation recommends `OriginatorConversationId`. */
-        IdType: components["parameters"]["PaymentOrderIdTypeQuery"];
-      };
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description The payout. */
-      200: {
-        headers: {
-          [name: string]: unknown;
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PaymentOrderRequest"];
+            };
         };
-        content: {
-          "application/json": components["schemas"]["PaymentOrderStatus"];
+        responses: {
+            /** @description Accepted for processing. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaymentOrderAccepted"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
         };
-      };
-      400: components["responses"]["BadRequest"];
-      401: components["responses"]["Unauthorized"];
-      404: components["responses"]["NotFound"];
-      429: components["responses"]["TooManyRequests"];
-      500: components["responses"]["InternalServerError"];
     };
-  };
-  rejectPaymentOrder: {
-    parameters: {
-      query: {
-        /** @description The `originatorConversationId` the transaction was sent with. */
-        OriginatorConversationId: components["parameters"]["OriginatorConversationIdQuery"];
-      };
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description The lines that were stopped. */
-      200: {
-        headers: {
-          [name: string]: unknown;
+    findPaymentOrder: {
+        parameters: {
+            query: {
+                /** @description The payout's id, of the kind `IdType` names. */
+                Id: components["parameters"]["PaymentOrderIdQuery"];
+                /** @description What `Id` is. The documentation recommends `OriginatorConversationId`. */
+                IdType: components["parameters"]["PaymentOrderIdTypeQuery"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
         };
-        content: {
-          "application/json": components["schemas"]["PaymentOrderRejection"];
+        requestBody?: never;
+        responses: {
+            /** @description The payout. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaymentOrderStatus"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
         };
-      };
-      400: components["responses"]["BadRequest"];
-      401: components["responses"]["Unauthorized"];
-      404: components["responses"]["NotFound"];
-      429: components["responses"]["TooManyRequests"];
-      500: components["responses"]["InternalServerError"];
     };
-  };
-  createExpressDeposit: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        "application/json": components["schemas"]["ExpressDepositRequest"];
-      };
-    };
-    responses: {
-      /** @description Accepted; the payer has been prompted. */
-      200: {
-        headers: {
-          [name: string]: unknown;
+    rejectPaymentOrder: {
+        parameters: {
+            query: {
+                /** @description The `originatorConversationId` the transaction was sent with. */
+                OriginatorConversationId: components["parameters"]["OriginatorConversationIdQuery"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
         };
-        content: {
-          "application/json": components["schemas"]["ExpressDepositAccepted"];
+        requestBody?: never;
+        responses: {
+            /** @description The lines that were stopped. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaymentOrderRejection"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
         };
-      };
-      400: components["responses"]["BadRequest"];
-      401: components["responses"]["Unauthorized"];
-      429: components["responses"]["TooManyRequests"];
-      500: components["responses"]["InternalServerError"];
     };
-  };
-  findExpressDeposit: {
-    parameters: {
-      query: {
-        /** @description The `originatorConversationId` the transaction was sent with. */
-        OriginatorConversationId: components["parameters"]["OriginatorConversationIdQuery"];
-      };
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description The deposit. */
-      200: {
-        headers: {
-          [name: string]: unknown;
+    createExpressDeposit: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
         };
-        content: {
-          "application/json": components["schemas"]["ExpressDepositStatus"];
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ExpressDepositRequest"];
+            };
         };
-      };
-      400: components["responses"]["BadRequest"];
-      401: components["responses"]["Unauthorized"];
-      404: components["responses"]["NotFound"];
-      429: components["responses"]["TooManyRequests"];
-      500: components["responses"]["InternalServerError"];
-    };
-  };
-  validateAccount: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        "application/json": components["schemas"]["AccountValidationRequest"];
-      };
-    };
-    responses: {
-      /** @description Accepted; the result comes later. */
-      200: {
-        headers: {
-          [name: string]: unknown;
+        responses: {
+            /** @description Accepted; the payer has been prompted. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExpressDepositAccepted"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
         };
-        content: {
-          "application/json": components["schemas"]["ValidationAccepted"];
+    };
+    findExpressDeposit: {
+        parameters: {
+            query: {
+                /** @description The `originatorConversationId` the transaction was sent with. */
+                OriginatorConversationId: components["parameters"]["OriginatorConversationIdQuery"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
         };
-      };
-      /**
-       * @description The request was refused: ASP.NET ProblemDetails keyed by field, or the documented
-       *     `{ systemTraceAuditNumber, errorMessage }`.
-       */
-      400: {
-        headers: {
-          [name: string]: unknown;
+        requestBody?: never;
+        responses: {
+            /** @description The deposit. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExpressDepositStatus"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
         };
-        content: {
-          "application/json":
-            | components["schemas"]["ProblemDetails"]
-            | components["schemas"]["AccountValidationError"];
+    };
+    validateAccount: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
         };
-      };
-      401: components["responses"]["Unauthorized"];
-      429: components["responses"]["TooManyRequests"];
-      500: components["responses"]["InternalServerError"];
-    };
-  };
-  findAccountValidation: {
-    parameters: {
-      query: {
-        /** @description The `systemTraceAuditNumber` the request was sent with. */
-        stan: components["parameters"]["StanQuery"];
-      };
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description The validation. */
-      200: {
-        headers: {
-          [name: string]: unknown;
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AccountValidationRequest"];
+            };
         };
-        content: {
-          "application/json": components["schemas"]["AccountValidationStatus"];
+        responses: {
+            /** @description Accepted; the result comes later. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationAccepted"];
+                };
+            };
+            /**
+             * @description The request was refused: ASP.NET ProblemDetails keyed by field, or the documented
+             *     `{ systemTraceAuditNumber, errorMessage }`.
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"] | components["schemas"]["AccountValidationError"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
         };
-      };
-      400: components["responses"]["BadRequest"];
-      401: components["responses"]["Unauthorized"];
-      404: components["responses"]["NotFound"];
-      429: components["responses"]["TooManyRequests"];
-      500: components["responses"]["InternalServerError"];
     };
-  };
-  validateKyc: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        "application/json": components["schemas"]["KycRequest"];
-      };
-    };
-    responses: {
-      /** @description Accepted; the result comes later. */
-      200: {
-        headers: {
-          [name: string]: unknown;
+    findAccountValidation: {
+        parameters: {
+            query: {
+                /** @description The `systemTraceAuditNumber` the request was sent with. */
+                stan: components["parameters"]["StanQuery"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
         };
-        content: {
-          "application/json": components["schemas"]["ValidationAccepted"];
+        requestBody?: never;
+        responses: {
+            /** @description The validation. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AccountValidationStatus"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
         };
-      };
-      400: components["responses"]["BadRequest"];
-      401: components["responses"]["Unauthorized"];
-      429: components["responses"]["TooManyRequests"];
-      500: components["responses"]["InternalServerError"];
     };
-  };
-  findKycValidation: {
-    parameters: {
-      query: {
-        /** @description The `systemTraceAuditNumber` the request was sent with. */
-        stan: components["parameters"]["StanQuery"];
-      };
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description The KYC check. */
-      200: {
-        headers: {
-          [name: string]: unknown;
+    validateKyc: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
         };
-        content: {
-          "application/json": components["schemas"]["KycStatus"];
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["KycRequest"];
+            };
         };
-      };
-      400: components["responses"]["BadRequest"];
-      401: components["responses"]["Unauthorized"];
-      404: components["responses"]["NotFound"];
-      429: components["responses"]["TooManyRequests"];
-      500: components["responses"]["InternalServerError"];
-    };
-  };
-  createCheckoutOrder: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        "application/json": components["schemas"]["CheckoutOrderRequest"];
-      };
-    };
-    responses: {
-      /** @description The order, with the page to send the customer to. */
-      200: {
-        headers: {
-          [name: string]: unknown;
+        responses: {
+            /** @description Accepted; the result comes later. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationAccepted"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
         };
-        content: {
-          "application/json": components["schemas"]["CheckoutOrder"];
+    };
+    findKycValidation: {
+        parameters: {
+            query: {
+                /** @description The `systemTraceAuditNumber` the request was sent with. */
+                stan: components["parameters"]["StanQuery"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
         };
-      };
-      400: components["responses"]["BadRequest"];
-      401: components["responses"]["Unauthorized"];
-      429: components["responses"]["TooManyRequests"];
-      500: components["responses"]["InternalServerError"];
-    };
-  };
-  findCheckoutOrder: {
-    parameters: {
-      query: {
-        /** @description `1` originatorConversationId, `0` systemConversationId. */
-        IdType: 0 | 1;
-        Id: string;
-      };
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description The order. */
-      200: {
-        headers: {
-          [name: string]: unknown;
+        requestBody?: never;
+        responses: {
+            /** @description The KYC check. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KycStatus"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
         };
-        content: {
-          "application/json": components["schemas"]["CheckoutOrder"];
+    };
+    createCheckoutOrder: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
         };
-      };
-      400: components["responses"]["BadRequest"];
-      401: components["responses"]["Unauthorized"];
-      404: components["responses"]["NotFound"];
-      429: components["responses"]["TooManyRequests"];
-      500: components["responses"]["InternalServerError"];
-    };
-  };
-  purchaseAirtime: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        "application/json": components["schemas"]["AirtimePurchaseRequest"];
-      };
-    };
-    responses: {
-      /** @description Accepted; the result comes later. */
-      200: {
-        headers: {
-          [name: string]: unknown;
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CheckoutOrderRequest"];
+            };
         };
-        content: {
-          "application/json": components["schemas"]["AirtimePurchaseAccepted"];
+        responses: {
+            /** @description The order, with the page to send the customer to. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CheckoutOrder"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
         };
-      };
-      400: components["responses"]["BadRequest"];
-      401: components["responses"]["Unauthorized"];
-      429: components["responses"]["TooManyRequests"];
-      500: components["responses"]["InternalServerError"];
     };
-  };
-  findAirtimePurchase: {
-    parameters: {
-      query: {
-        /** @description The `originatorConversationId` the transaction was sent with. */
-        OriginatorConversationId: components["parameters"]["OriginatorConversationIdQuery"];
-      };
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description The purchase. */
-      200: {
-        headers: {
-          [name: string]: unknown;
+    findCheckoutOrder: {
+        parameters: {
+            query: {
+                /** @description `1` originatorConversationId, `0` systemConversationId. */
+                IdType: 0 | 1;
+                Id: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
         };
-        content: {
-          "application/json": components["schemas"]["AirtimePurchaseStatus"];
+        requestBody?: never;
+        responses: {
+            /** @description The order. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CheckoutOrder"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
         };
-      };
-      400: components["responses"]["BadRequest"];
-      401: components["responses"]["Unauthorized"];
-      404: components["responses"]["NotFound"];
-      429: components["responses"]["TooManyRequests"];
-      500: components["responses"]["InternalServerError"];
     };
-  };
-  findWalletBalance: {
-    parameters: {
-      query?: {
-        /** @description Only the balance in this currency (ISO 4217 numeric, `404` for KES). */
-        ccy?: components["schemas"]["NumericCurrencyCode"];
-      };
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description The balances. */
-      200: {
-        headers: {
-          [name: string]: unknown;
+    purchaseAirtime: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
         };
-        content: {
-          "application/json": components["schemas"]["WalletBalance"];
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AirtimePurchaseRequest"];
+            };
         };
-      };
-      400: components["responses"]["BadRequest"];
-      401: components["responses"]["Unauthorized"];
-      404: components["responses"]["NotFound"];
-      429: components["responses"]["TooManyRequests"];
-      500: components["responses"]["InternalServerError"];
-    };
-  };
-  findCharges: {
-    parameters: {
-      query: {
-        /** @description A route's `transactionTypeId`. */
-        transactionTypeId: string;
-      };
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description The charges. */
-      200: {
-        headers: {
-          [name: string]: unknown;
+        responses: {
+            /** @description Accepted; the result comes later. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AirtimePurchaseAccepted"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
         };
-        content: {
-          "application/json": components["schemas"]["Charge"][];
+    };
+    findAirtimePurchase: {
+        parameters: {
+            query: {
+                /** @description The `originatorConversationId` the transaction was sent with. */
+                OriginatorConversationId: components["parameters"]["OriginatorConversationIdQuery"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
         };
-      };
-      400: components["responses"]["BadRequest"];
-      401: components["responses"]["Unauthorized"];
-      429: components["responses"]["TooManyRequests"];
-      500: components["responses"]["InternalServerError"];
-    };
-  };
-  paymentOrderResultWebhook: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        "application/json": components["schemas"]["PaymentOrderStatus"];
-      };
-    };
-    responses: {
-      /** @description Acknowledged. */
-      200: {
-        headers: {
-          [name: string]: unknown;
+        requestBody?: never;
+        responses: {
+            /** @description The purchase. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AirtimePurchaseStatus"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
         };
-        content?: never;
-      };
-      /** @description The receiver could not read the webhook. */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
     };
-  };
+    findWalletBalance: {
+        parameters: {
+            query?: {
+                /** @description Only the balance in this currency (ISO 4217 numeric, `404` for KES). */
+                ccy?: components["schemas"]["NumericCurrencyCode"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The balances. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WalletBalance"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    findCharges: {
+        parameters: {
+            query: {
+                /** @description A route's `transactionTypeId`. */
+                transactionTypeId: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The charges. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Charge"][];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+    paymentOrderResultWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PaymentOrderStatus"];
+            };
+        };
+        responses: {
+            /** @description Acknowledged. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The receiver could not read the webhook. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
 }
 type WithRequired<T, K extends keyof T> = T & {
-  [P in K]-?: T[P];
+    [P in K]-?: T[P];
 };
