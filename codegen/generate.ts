@@ -17,7 +17,8 @@ import { bundle, createConfig } from "@redocly/openapi-core";
 import openapiTS, { astToString } from "openapi-typescript";
 import { renderRequestValidators } from "./request-validators.js";
 
-const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+// The project root: set by codegen/run.mjs when it runs a bundled copy of this file.
+const root = process.env.ALMARA_PAY_ROOT ?? join(dirname(fileURLToPath(import.meta.url)), "..");
 const defaultSpecRoot = join(root, "openapi", "openapi.yaml");
 const outDir = join(root, "src", "generated");
 
@@ -283,8 +284,8 @@ async function watchSpec(specRoot: string | undefined): Promise<void> {
   await new Promise(() => undefined);
 }
 
-async function main(): Promise<void> {
-  const args = process.argv.slice(2);
+/** The command line: `--check`, `--watch`, `--spec PATH`. */
+export async function main(args: string[] = process.argv.slice(2)): Promise<void> {
   const check = args.includes("--check");
   const specIndex = args.indexOf("--spec");
   const specRoot = specIndex >= 0 ? args[specIndex + 1] : undefined;

@@ -13,7 +13,8 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { extraKeywords, specWalker, type JsonObject } from "../src/sandbox/spec-walk.js";
 
-const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+// The project root: set by codegen/run.mjs when it runs a bundled copy of this file.
+const root = process.env.ALMARA_PAY_ROOT ?? join(dirname(fileURLToPath(import.meta.url)), "..");
 
 // Both are CommonJS; their default exports arrive wrapped under NodeNext.
 const addFormats = addFormatsModule as unknown as typeof addFormatsModule.default;
