@@ -18,7 +18,7 @@ export default defineConfig([
   {
     ...shared,
     // The core runs wherever fetch does (test/package/ bundles it for a neutral platform).
-    entry: { index: "src/index.ts", redis: "src/redis-token-cache.ts" },
+    entry: { index: "src/index.ts", redis: "src/redis.ts" },
     format: ["esm", "cjs"],
     dts: true,
   },

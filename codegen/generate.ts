@@ -130,7 +130,7 @@ function renderOperationMeta(spec: Json): string {
   ].join("\n");
 }
 
-/** The JSON Schema keywords src/schema-check.ts implements; any other fails generation. */
+/** The JSON Schema keywords src/callbacks/schema-check.ts implements; any other fails generation. */
 const CHECKED_KEYWORDS = new Set([
   ...["type", "properties", "required", "additionalProperties", "items", "minItems", "maxItems"],
   ...["enum", "const", "pattern", "minLength", "maxLength", "format"],
@@ -154,7 +154,9 @@ function inlineSchema(spec: Json, schema: unknown, where: string): Json {
   for (const [key, value] of Object.entries(node)) {
     if (ANNOTATIONS.has(key)) continue;
     if (!CHECKED_KEYWORDS.has(key))
-      throw new Error(`${where}: keyword "${key}" is not supported by src/schema-check.ts`);
+      throw new Error(
+        `${where}: keyword "${key}" is not supported by src/callbacks/schema-check.ts`,
+      );
     if (key === "properties") {
       out[key] = Object.fromEntries(
         Object.entries(value as Json).map(([name, s]) => [
@@ -199,7 +201,7 @@ function renderCallbackSchemas(spec: Json): string {
   }
   return [
     HEADER,
-    'import type { JsonSchema } from "../schema-check.js";',
+    'import type { JsonSchema } from "../callbacks/schema-check.js";',
     "",
     "/** The request-body schema of each callback the spec describes, every $ref inlined. */",
     `export const callbackSchemas = ${JSON.stringify(schemas, null, 2)} as const satisfies Record<string, JsonSchema>;`,

@@ -14,8 +14,8 @@ import {
   type PaymentOrderCallback,
 } from "./parse.js";
 import type { CallbackState } from "../errors/index.js";
-import { classifyLine } from "../outcomes/payment-order.js";
-import { describeResultCode } from "../result-codes.js";
+import { classifyLine } from "../payments/outcomes/payment-order.js";
+import { describeResultCode } from "../payments/result-codes.js";
 
 /**
  * Each kind of callback and the event its parser returns.

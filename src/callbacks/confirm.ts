@@ -19,17 +19,24 @@ import { UnconfirmedCallbackError } from "../errors/index.js";
 import {
   findAccountValidationOutcome,
   type AccountValidationOutcome,
-} from "../outcomes/account-validation.js";
-import { findAirtimeOutcome, type AirtimeOutcome } from "../outcomes/airtime.js";
-import { findPaymentOutcome, type PaymentOutcome } from "../outcomes/bill-payment.js";
-import { findCheckoutOutcome, type CheckoutOutcome } from "../outcomes/checkout.js";
+} from "../payments/outcomes/account-validation.js";
+import { findAirtimeOutcome, type AirtimeOutcome } from "../payments/outcomes/airtime.js";
+import { findPaymentOutcome, type PaymentOutcome } from "../payments/outcomes/bill-payment.js";
+import { findCheckoutOutcome, type CheckoutOutcome } from "../payments/outcomes/checkout.js";
 import {
   findExpressDepositOutcome,
   type ExpressDepositOutcome,
-} from "../outcomes/express-deposit.js";
-import { findKycOutcome, type KycOutcome } from "../outcomes/kyc.js";
-import { findPaymentOrderOutcome, type PaymentOrderOutcome } from "../outcomes/payment-order.js";
-import type { FindOutcomeOptions, LookupClient, NotFoundOutcome } from "../outcomes/poll.js";
+} from "../payments/outcomes/express-deposit.js";
+import { findKycOutcome, type KycOutcome } from "../payments/outcomes/kyc.js";
+import {
+  findPaymentOrderOutcome,
+  type PaymentOrderOutcome,
+} from "../payments/outcomes/payment-order.js";
+import type {
+  FindOutcomeOptions,
+  LookupClient,
+  NotFoundOutcome,
+} from "../payments/outcomes/poll.js";
 import { claimOf, type CallbackClaim } from "./claims.js";
 import { checkOptionKeys } from "./delivery-guard.js";
 

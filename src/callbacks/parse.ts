@@ -6,7 +6,7 @@
 import { CallbackError } from "../errors/index.js";
 import { callbackSchemas } from "../generated/callback-schemas.js";
 import type { components } from "../generated/schema.js";
-import { checkSchema, type JsonSchema } from "../schema-check.js";
+import { checkSchema, type JsonSchema } from "./schema-check.js";
 
 /** The body of the bill-payment callback: the stored payment, as `GET /v1/bill-payments` returns it. */
 export type BillPaymentCallback = components["schemas"]["BillPaymentStatus"];

@@ -1,5 +1,5 @@
 /** Errors made from the API's HTTP error answers (thrown by `unwrap()`). */
-import { redactFields } from "../redact.js";
+import { redactFields } from "../secrets/redact.js";
 import { AlmaraPayError, type AlmaraPayErrorKind, type AlmaraPayErrorOptions } from "./base.js";
 import { parseErrorBody, type ApiErrorKind } from "./error-body.js";
 

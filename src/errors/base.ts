@@ -3,7 +3,7 @@
  * a `Symbol.for` key: it survives minifiers (which rename classes, so `new.target.name` would read
  * `ut`), bundles that each carry their own copy of the SDK, and realms.
  */
-import { redactCause, redactText } from "../redact.js";
+import { redactCause, redactText } from "../secrets/redact.js";
 
 /** Where an error keeps its kind; `Symbol.for` makes it the same key in every realm and bundle. */
 export const KIND = Symbol.for("almara-pay.error.kind");

@@ -2,7 +2,7 @@
  * The token endpoint's failures, unknown outcomes of money-moving requests, bad callbacks, and
  * callbacks the API does not confirm.
  */
-import { redactFields } from "../redact.js";
+import { redactFields } from "../secrets/redact.js";
 import { AlmaraPayError, type AlmaraPayErrorKind, type AlmaraPayErrorOptions } from "./base.js";
 
 /** The token endpoint refused or failed; no API call was made. */

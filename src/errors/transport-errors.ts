@@ -1,5 +1,5 @@
 /** What went wrong between the SDK and the API: no answer, no answer in time, an unreadable answer. */
-import { redactFields } from "../redact.js";
+import { redactFields } from "../secrets/redact.js";
 import { AlmaraPayError, type AlmaraPayErrorKind, type AlmaraPayErrorOptions } from "./base.js";
 
 /** Error codes that prove the request never left: nothing was connected to send it to. */

@@ -3,7 +3,7 @@
  * change the spec and regenerate (`npm run generate:check` fails when this file is stale).
  */
 
-import type { JsonSchema } from "../schema-check.js";
+import type { JsonSchema } from "../callbacks/schema-check.js";
 
 /** The request-body schema of each callback the spec describes, every $ref inlined. */
 export const callbackSchemas = {

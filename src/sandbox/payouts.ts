@@ -1,6 +1,6 @@
 /** Payouts (payment orders): accepted with 202, settled later per line, stoppable while pending. */
 import type { components } from "../generated/schema.js";
-import { describeResultCode } from "../result-codes.js";
+import { describeResultCode } from "../payments/result-codes.js";
 import {
   APP_DOMAIN,
   domainError,

@@ -8,7 +8,7 @@ import { once } from "node:events";
 import { fileURLToPath } from "node:url";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createRedisTokenCache } from "../../src/redis-token-cache.js";
+import { createRedisTokenCache } from "../../src/auth/redis-token-cache.js";
 import { startSandbox, type Sandbox } from "../../src/sandbox/index.js";
 import { startRedis, type RedisServer } from "../support/redis.js";
 import type { BurstReport, WorkerConfig } from "../support/redis-worker.js";

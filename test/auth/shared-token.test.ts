@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { createTokenProvider, type TokenProviderOptions } from "../../src/index.js";
 import { BASE_URL, CREDENTIALS, createFakeApi, json, type FakeApi } from "../support/fake-api.js";
 import { createMemoryTokenCache } from "../support/memory-token-cache.js";
-import { tokenCacheKey } from "../../src/token-provider.js";
+import { tokenCacheKey } from "../../src/auth/token-provider.js";
 
 function provider(api: FakeApi, extra: Partial<TokenProviderOptions> = {}) {
   return createTokenProvider({

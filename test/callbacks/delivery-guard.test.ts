@@ -17,7 +17,7 @@ import {
   type ExpressDepositCallback,
   type PaymentOrderCallback,
 } from "../../src/index.js";
-import { createRedisDeliveryGuard } from "../../src/redis-token-cache.js";
+import { createRedisDeliveryGuard } from "../../src/redis.js";
 import { at } from "../support/spec.js";
 
 const DAY = 24 * 60 * 60 * 1000;

@@ -1,6 +1,6 @@
 /** Answers the transport read into memory still behave as Responses to every reader. */
 import { describe, expect, it } from "vitest";
-import { bufferedResponse } from "../../src/buffered-response.js";
+import { bufferedResponse } from "../../src/pipeline/buffered-response.js";
 
 const bytes = new TextEncoder().encode('{"amount":1500}');
 const init = { status: 200, statusText: "OK", headers: { "content-type": "application/json" } };

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { DEFAULT_RETRY, createAlmaraPay, type RetryOptions } from "../../src/index.js";
-import { retryAfterMs } from "../../src/retry.js";
+import { retryAfterMs } from "../../src/pipeline/retry.js";
 import { BASE_URL, CREDENTIALS, createFakeApi, json } from "../support/fake-api.js";
 
 afterEach(() => vi.useRealTimers());

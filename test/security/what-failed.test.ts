@@ -15,7 +15,7 @@ import {
   type AlmaraPayOptions,
   type TokenProviderOptions,
 } from "../../src/index.js";
-import { createRedisTokenCache } from "../../src/redis-token-cache.js";
+import { createRedisTokenCache } from "../../src/auth/redis-token-cache.js";
 import { BASE_URL, CREDENTIALS, createFakeApi, json, type FakeApi } from "../support/fake-api.js";
 import { createMemoryTokenCache } from "../support/memory-token-cache.js";
 

@@ -4,7 +4,7 @@
  */
 import { Redis } from "ioredis";
 import { createAlmaraPay } from "../../src/index.js";
-import { createRedisTokenCache } from "../../src/redis-token-cache.js";
+import { createRedisTokenCache } from "../../src/auth/redis-token-cache.js";
 
 export interface WorkerConfig {
   baseUrl: string;

@@ -2,7 +2,7 @@
  * Settling a checkout order whose result is unknown (a callback that never came, or one to
  * confirm): look it up by its `originatorConversationId`, optionally polling.
  */
-import type { components } from "../generated/schema.js";
+import type { components } from "../../generated/schema.js";
 import {
   pollOutcome,
   type FindOutcomeOptions,

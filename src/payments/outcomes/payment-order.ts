@@ -3,7 +3,7 @@
  * up by its `originatorConversationId`, optionally polling, and say for each line what happened
  * and what to do about it.
  */
-import type { components } from "../generated/schema.js";
+import type { components } from "../../generated/schema.js";
 import { describeResultCode, type ResultCodeInfo } from "../result-codes.js";
 import {
   pollOutcome,

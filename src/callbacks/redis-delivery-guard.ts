@@ -17,8 +17,8 @@ import {
   checkTimes,
   type CallbackDeliveryGuard,
   type DeliveryClaim,
-} from "./callbacks/delivery-guard.js";
-import { createRedisSend, replyText } from "./redis-command.js";
+} from "./delivery-guard.js";
+import { createRedisSend, replyText } from "../auth/redis-command.js";
 
 /**
  * Options of `createRedisDeliveryGuard`.

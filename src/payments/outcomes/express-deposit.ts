@@ -3,7 +3,7 @@
  * cancelled, say), pending or not recorded. Its result code is the mobile network's, not the
  * transaction table's: `"0"` is paid.
  */
-import type { components } from "../generated/schema.js";
+import type { components } from "../../generated/schema.js";
 import {
   pollOutcome,
   type FindOutcomeOptions,

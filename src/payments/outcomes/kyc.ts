@@ -2,7 +2,7 @@
  * Settling a KYC check whose result is unknown (a callback that never came, or one to confirm):
  * look it up by its `systemTraceAuditNumber` (STAN), optionally polling.
  */
-import type { components } from "../generated/schema.js";
+import type { components } from "../../generated/schema.js";
 import { byStan, checkStan } from "./account-validation.js";
 import {
   pollOutcome,

@@ -3,10 +3,10 @@
  * until it is final or the wait is over. A 404 is not an answer while there is time left: the API
  * may still be working on a request whose answer was lost. Shared by every `find…Outcome`.
  */
-import { sleep } from "../abort.js";
-import type { AlmaraPayClient } from "../client.js";
-import { InvalidResponseError } from "../errors/index.js";
-import { requestInfoOf } from "../request-info.js";
+import { sleep } from "../../pipeline/abort.js";
+import type { AlmaraPayClient } from "../../client/client.js";
+import { InvalidResponseError } from "../../errors/index.js";
+import { requestInfoOf } from "../../pipeline/request-info.js";
 import { apiErrorOf } from "../unwrap.js";
 
 /** The SDK's client, as the lookups take it (any client with its typed `GET`). */

@@ -3,15 +3,15 @@ import createClient, {
   type MaybeOptionalInit,
   type Middleware,
 } from "openapi-fetch";
-import { createAuthMiddleware } from "./auth-middleware.js";
-import { prepareCall, type CallContext, type CallInit } from "./call.js";
-import { createLog } from "./logger.js";
-import { setOperationContext } from "./operation-context.js";
-import { createRetryingFetch, type RetryOptions } from "./retry.js";
-import type { paths } from "./generated/schema.js";
+import { createAuthMiddleware } from "../auth/auth-middleware.js";
+import { prepareCall, type CallContext, type CallInit } from "../pipeline/call.js";
+import { createLog } from "../secrets/logger.js";
+import { setOperationContext } from "../pipeline/operation-context.js";
+import { createRetryingFetch, type RetryOptions } from "../pipeline/retry.js";
+import type { paths } from "../generated/schema.js";
 import { resolveOptions, type AlmaraPayOptions } from "./options.js";
-import { createTokenProvider, type TokenProvider } from "./token-provider.js";
-import { createTransport } from "./transport.js";
+import { createTokenProvider, type TokenProvider } from "../auth/token-provider.js";
+import { createTransport } from "../pipeline/transport.js";
 
 /**
  * A body with `originatorConversationId` optional: the SDK generates one when it is left out.

@@ -1,4 +1,4 @@
-import type { Logger } from "./logger.js";
+import type { Logger } from "../secrets/logger.js";
 import {
   checkLogger,
   checkInteger,
@@ -8,10 +8,10 @@ import {
   MAX_TIMEOUT_MS,
   refuseBrowser,
 } from "./option-checks.js";
-import type { TokenCache } from "./token-provider.js";
-import { tokenBaseUrl } from "./token-provider.js";
-import { DEFAULT_MAX_RESPONSE_BYTES, type FetchLike } from "./transport.js";
-import { resolveRetry, type ResolvedRetry, type RetryOptions } from "./retry.js";
+import type { TokenCache } from "../auth/token-provider.js";
+import { tokenBaseUrl } from "../auth/token-provider.js";
+import { DEFAULT_MAX_RESPONSE_BYTES, type FetchLike } from "../pipeline/transport.js";
+import { resolveRetry, type ResolvedRetry, type RetryOptions } from "../pipeline/retry.js";
 
 /** Options of `createAlmaraPay`. */
 export interface AlmaraPayOptions {

@@ -3,11 +3,11 @@
  * and one replay with a fresh token when the API answers 401.
  */
 import type { Middleware } from "openapi-fetch";
-import { createLog, type Logger } from "./logger.js";
-import { operationContextOf, setOperationContext } from "./operation-context.js";
-import { copyRequestOptions, tagResponse } from "./request-info.js";
-import { abortable } from "./abort.js";
-import { callOf } from "./call.js";
+import { createLog, type Logger } from "../secrets/logger.js";
+import { operationContextOf, setOperationContext } from "../pipeline/operation-context.js";
+import { copyRequestOptions, tagResponse } from "../pipeline/request-info.js";
+import { abortable } from "../pipeline/abort.js";
+import { callOf } from "../pipeline/call.js";
 import type { TokenProvider } from "./token-provider.js";
 
 export interface AuthMiddlewareOptions {

@@ -5,7 +5,7 @@
  * call in the `fetch` openapi-fetch is given for it, so every step reads it (the 401 replay
  * included) and nothing tags Requests by hand; resends are built from the same bytes.
  */
-import { operationMeta } from "./generated/operations.js";
+import { operationMeta } from "../generated/operations.js";
 import { describeOperation, fieldValues, type OperationContext } from "./operation-context.js";
 import type { FetchLike } from "./transport.js";
 

@@ -3,11 +3,11 @@
  * respected, the whole answer read within the timeout and within `maxResponseBytes` (and handed on
  * as a buffered Response), and failures thrown as typed errors.
  */
-import { InvalidResponseError, NetworkError, TimeoutError } from "./errors/index.js";
+import { InvalidResponseError, NetworkError, TimeoutError } from "../errors/index.js";
 import { adoptResponse, bufferedResponse, type Decoded } from "./buffered-response.js";
 import { operationContextOf } from "./operation-context.js";
 import { describeRequest, requestOption, tagResponse } from "./request-info.js";
-import { holdsSecret, redactText, redactValue } from "./redact.js";
+import { holdsSecret, redactText, redactValue } from "../secrets/redact.js";
 
 export type FetchLike = (input: Request, init?: RequestInit) => Promise<Response>;
 

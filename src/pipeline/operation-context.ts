@@ -3,7 +3,7 @@
  * whether it moves money, the `originatorConversationId` it carries, how its answer is read, and
  * whether this send repeats an earlier one of the same call.
  */
-import { operationMeta } from "./generated/operations.js";
+import { operationMeta } from "../generated/operations.js";
 import { pathOf } from "./path-of.js";
 
 export interface OperationContext {

@@ -2,7 +2,7 @@
  * Settling an airtime purchase whose outcome is unknown: recipient by recipient, topped up,
  * failed (with the result code's meaning and advice) or pending; or not recorded at all.
  */
-import type { components } from "../generated/schema.js";
+import type { components } from "../../generated/schema.js";
 import { describeResultCode, type ResultCodeInfo } from "../result-codes.js";
 import {
   pollOutcome,

@@ -1,5 +1,5 @@
 /**
- * almara-pay/redis: one OAuth token shared by every process through Redis, and a short lock so
+ * One OAuth token shared by every process through Redis (in `almara-pay/redis`), and a short lock so
  * that a fleet of cold processes makes one token request, not one each.
  *
  * It drives the caller's own Redis client through a single `command` function, so the SDK
@@ -101,7 +101,3 @@ export function createRedisTokenCache(options: RedisTokenCacheOptions): TokenCac
     },
   };
 }
-
-// almara-pay/redis also holds the callback delivery guard in Redis.
-export { createRedisDeliveryGuard } from "./redis-delivery-guard.js";
-export type { RedisDeliveryGuardOptions } from "./redis-delivery-guard.js";

@@ -1,5 +1,5 @@
-import { ApiError, DuplicateIdError, isDuplicateIdBody } from "./errors/index.js";
-import { requestInfoOf } from "./request-info.js";
+import { ApiError, DuplicateIdError, isDuplicateIdBody } from "../errors/index.js";
+import { requestInfoOf } from "../pipeline/request-info.js";
 
 /** What every openapi-fetch call resolves to. */
 export interface FetchResult {

@@ -4,7 +4,7 @@
  * request is, so that retries and errors can tell a payment from a read.
  */
 import type { Middleware } from "openapi-fetch";
-import { operationMeta } from "./generated/operations.js";
+import { operationMeta } from "../generated/operations.js";
 import { idsIn } from "./call.js";
 import { describeOperation, setOperationContext } from "./operation-context.js";
 import { copyRequestOptions } from "./request-info.js";

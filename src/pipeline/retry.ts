@@ -13,8 +13,8 @@ import {
   isInvalidResponseError,
   isNetworkError,
   isTimeoutError,
-} from "./errors/index.js";
-import type { Log } from "./logger.js";
+} from "../errors/index.js";
+import type { Log } from "../secrets/logger.js";
 import { deriveOperation, operationContextOf, setOperationContext } from "./operation-context.js";
 import { copyRequestOptions, describeRequest, requestOption } from "./request-info.js";
 import { checkCallLimits, type FetchLike } from "./transport.js";

@@ -2,15 +2,15 @@
  * OAuth2 client-credentials tokens: requested through the spec's `POST /connect/token`, cached,
  * shared by concurrent callers, refreshed ahead of expiry, optionally shared across processes.
  */
-import { abortable } from "./abort.js";
+import { abortable } from "../pipeline/abort.js";
 import createClient from "openapi-fetch";
-import type { paths } from "./generated/schema.js";
+import type { paths } from "../generated/schema.js";
 import {
   AuthenticationError,
   isAuthenticationError,
   isInvalidResponseError,
-} from "./errors/index.js";
-import { createLog, errorText, type Logger } from "./logger.js";
+} from "../errors/index.js";
+import { createLog, errorText, type Logger } from "../secrets/logger.js";
 import {
   checkLogger,
   checkMs,
@@ -18,9 +18,9 @@ import {
   checkWellFormed,
   fail,
   refuseBrowser,
-} from "./option-checks.js";
-import { Redactor } from "./redact.js";
-import { createTransport, type FetchLike } from "./transport.js";
+} from "../client/option-checks.js";
+import { Redactor } from "../secrets/redact.js";
+import { createTransport, type FetchLike } from "../pipeline/transport.js";
 
 /** A token and the time it stops being usable. */
 export interface CachedToken {

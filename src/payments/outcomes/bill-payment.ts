@@ -1,5 +1,5 @@
 /** Settling a bill payment whose outcome is unknown: completed, failed, pending or not recorded. */
-import type { components } from "../generated/schema.js";
+import type { components } from "../../generated/schema.js";
 import { describeResultCode, type ResultCodeInfo } from "../result-codes.js";
 import {
   pollOutcome,
