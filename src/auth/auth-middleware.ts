@@ -5,7 +5,7 @@
 import type { Middleware } from "openapi-fetch";
 import { createLog, type Logger } from "../secrets/logger.js";
 import { operationContextOf, setOperationContext } from "../pipeline/operation-context.js";
-import { copyRequestOptions, tagResponse } from "../pipeline/request-info.js";
+import { rebuildRequest, tagResponse } from "../pipeline/request-info.js";
 import { abortable } from "../pipeline/abort.js";
 import { callOf } from "../pipeline/call.js";
 import type { TokenProvider } from "./token-provider.js";
@@ -67,14 +67,7 @@ export function createAuthMiddleware(options: AuthMiddlewareOptions): Middleware
       await response.body?.cancel().catch(() => undefined);
       const headers = new Headers(request.headers);
       headers.set("Authorization", `Bearer ${token}`);
-      const replay = new Request(request.url, {
-        method: request.method,
-        headers,
-        body: first.body ?? null,
-        signal: request.signal,
-        redirect: request.redirect,
-      });
-      copyRequestOptions(request, replay);
+      const replay = rebuildRequest(request, first.body, headers);
       const context = operationContextOf(request);
       // The replay repeats a send the server received: a duplicate refusal then means it landed.
       if (context) setOperationContext(replay, { ...context, resend: true });

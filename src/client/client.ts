@@ -156,22 +156,32 @@ export function createAlmaraPay(options: AlmaraPayOptions): AlmaraPayClient {
     }
     return pipeline(request);
   };
-  const client = { tokenProvider } as AlmaraPayClient;
-  const methods = client as unknown as Record<string, unknown>;
-  for (const method of METHODS) {
-    const call = inner[method] as (path: string, init?: CallInit) => unknown;
-    methods[method] = (path: string, init?: CallInit) => {
+  /** One of the client's methods: the call prepared once, then openapi-fetch's method. */
+  const method = <M extends (typeof METHODS)[number]>(name: M) => {
+    const call = inner[name] as (path: string, init?: CallInit) => Promise<unknown>;
+    return ((path: string, init?: CallInit) => {
       let prepared: CallInit;
       try {
-        prepared = prepareCall(method, path, init, send);
+        prepared = prepareCall(name, path, init, send);
       } catch (error) {
         // A usage error rejects the call's promise, as every other failure does.
         return Promise.reject(error);
       }
       return call(path, prepared);
-    };
-  }
-  client.use = (...middleware) => inner.use(...middleware);
-  client.eject = (...middleware) => inner.eject(...middleware);
+    }) as AlmaraPayClient[M];
+  };
+  const client: AlmaraPayClient = {
+    GET: method("GET"),
+    PUT: method("PUT"),
+    POST: method("POST"),
+    DELETE: method("DELETE"),
+    OPTIONS: method("OPTIONS"),
+    HEAD: method("HEAD"),
+    PATCH: method("PATCH"),
+    TRACE: method("TRACE"),
+    use: (...middleware) => inner.use(...middleware),
+    eject: (...middleware) => inner.eject(...middleware),
+    tokenProvider,
+  };
   return client;
 }

@@ -34,7 +34,8 @@ export class AlmaraPayError extends Error {
   constructor(message: string, options: AlmaraPayErrorOptions = {}) {
     super(redactText(message));
     // Static properties keep their names through minification; the class name does not.
-    const kind = (new.target as unknown as { kind?: AlmaraPayErrorKind }).kind ?? "AlmaraPayError";
+    const declared: unknown = Reflect.get(new.target, "kind");
+    const kind = typeof declared === "string" ? (declared as AlmaraPayErrorKind) : "AlmaraPayError";
     Object.defineProperty(this, KIND, { value: kind });
     Object.defineProperty(this, "name", { value: kind, enumerable: false, configurable: true });
     if ("cause" in options) {

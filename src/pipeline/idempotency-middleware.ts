@@ -7,7 +7,7 @@ import type { Middleware } from "openapi-fetch";
 import { operationMeta } from "../generated/operations.js";
 import { idsIn } from "./call.js";
 import { describeOperation, setOperationContext } from "./operation-context.js";
-import { copyRequestOptions } from "./request-info.js";
+import { rebuildRequest } from "./request-info.js";
 
 export function createIdempotencyMiddleware(): Middleware {
   return {
@@ -28,14 +28,7 @@ export function createIdempotencyMiddleware(): Middleware {
       const given = isRecord(body) && meta.idField ? idsIn(body, meta.idField) : undefined;
       if (isRecord(body) && meta.idField && given?.length === 0) {
         body = { ...body, [meta.idField]: globalThis.crypto.randomUUID() };
-        next = new Request(request.url, {
-          method: request.method,
-          headers: request.headers,
-          body: JSON.stringify(body),
-          signal: request.signal,
-          redirect: request.redirect,
-        });
-        copyRequestOptions(request, next);
+        next = rebuildRequest(request, JSON.stringify(body));
       }
       const context = describeOperation(request.method, schemaPath, body, options.parseAs);
       if (context) setOperationContext(next, { ...context, first: request });

@@ -44,17 +44,35 @@ export function requestInfoOf(response: Response): RequestInfo {
 
 /** Reads a per-request option that openapi-fetch copied onto the Request from the call's init. */
 export function requestOption<T>(request: Request, key: string): T | undefined {
-  return Object.prototype.hasOwnProperty.call(request, key)
-    ? ((request as unknown as Record<string, unknown>)[key] as T)
-    : undefined;
+  return Object.getOwnPropertyDescriptor(request, key)?.value as T | undefined;
 }
 
 /** Copies the per-request options openapi-fetch put on one Request onto another. */
 export function copyRequestOptions(from: Request, to: Request): void {
   for (const key of Object.keys(from)) {
-    if (!(key in to))
-      (to as unknown as Record<string, unknown>)[key] = (
-        from as unknown as Record<string, unknown>
-      )[key];
+    if (key in to) continue;
+    const { value } = Object.getOwnPropertyDescriptor(from, key)!;
+    Object.defineProperty(to, key, { value, writable: true, enumerable: true, configurable: true });
   }
+}
+
+/**
+ * The one way the SDK builds a Request again from another (a generated id, the 401 replay, a
+ * resend): same URL, method, signal, redirect mode and per-call options, with this body and
+ * these headers.
+ */
+export function rebuildRequest(
+  request: Request,
+  body: RequestInit["body"],
+  headers: RequestInit["headers"] = request.headers,
+): Request {
+  const next = new Request(request.url, {
+    method: request.method,
+    headers,
+    body: body ?? null,
+    signal: request.signal,
+    redirect: request.redirect,
+  });
+  copyRequestOptions(request, next);
+  return next;
 }

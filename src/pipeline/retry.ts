@@ -16,7 +16,7 @@ import {
 } from "../errors/index.js";
 import type { Log } from "../secrets/logger.js";
 import { deriveOperation, operationContextOf, setOperationContext } from "./operation-context.js";
-import { copyRequestOptions, describeRequest, requestOption } from "./request-info.js";
+import { describeRequest, rebuildRequest, requestOption } from "./request-info.js";
 import { checkCallLimits, type FetchLike } from "./transport.js";
 
 /** How calls are retried. Every field is optional; unset fields keep the defaults. */
@@ -136,14 +136,7 @@ type Outcome = { response: Response } | { error: unknown };
 type Context = ReturnType<typeof operationContextOf>;
 
 function copyWithBody(request: Request, body: ArrayBuffer | string, context: Context): Request {
-  const attempt = new Request(request.url, {
-    method: request.method,
-    headers: request.headers,
-    body,
-    signal: request.signal,
-    redirect: request.redirect,
-  });
-  copyRequestOptions(request, attempt);
+  const attempt = rebuildRequest(request, body);
   if (context) setOperationContext(attempt, context);
   return attempt;
 }
