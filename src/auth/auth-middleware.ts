@@ -28,10 +28,12 @@ interface Sent {
 export function createAuthMiddleware(options: AuthMiddlewareOptions): Middleware {
   const { tokenProvider } = options;
   const log = createLog(options.logger);
-  const sent = new Map<string, Sent>();
+  // Keyed by the options object openapi-fetch makes for each call and hands to every hook: an
+  // entry goes with the call, even when a later middleware answers or throws before onResponse.
+  const sent = new WeakMap<object, Sent>();
 
   return {
-    async onRequest({ request, schemaPath, id, options: clientOptions }) {
+    async onRequest({ request, schemaPath, options: clientOptions }) {
       if (PUBLIC_PATHS.has(schemaPath)) return undefined;
       const call = callOf(clientOptions.fetch);
       const token = await tokenProvider.getToken(
@@ -39,27 +41,30 @@ export function createAuthMiddleware(options: AuthMiddlewareOptions): Middleware
       );
       request.headers.set("Authorization", `Bearer ${token}`);
       if (call) call.request = request;
-      // The body is kept for the replay: the SDK's own client serialized it already.
-      const body =
-        call?.bodyText !== undefined
-          ? call.bodyText
-          : request.body
-            ? await request.clone().arrayBuffer()
-            : undefined;
-      sent.set(id, { token, body });
+      // The body is kept for the replay. The SDK's own client has it already (and the call's
+      // copy follows a later middleware's replacement); a bare client keeps a copy here.
+      const body = call
+        ? undefined
+        : request.body
+          ? await request.clone().arrayBuffer()
+          : undefined;
+      sent.set(clientOptions, { token, body });
       return undefined;
     },
 
-    async onResponse({ request, response, id, options: clientOptions }) {
+    async onResponse({ request, response, options: clientOptions }) {
       tagResponse(response, request);
-      const first = sent.get(id);
-      sent.delete(id);
+      const first = sent.get(clientOptions);
+      sent.delete(clientOptions);
       if (!first || response.status !== 401) return undefined;
 
       // Replay once: invalidate only the refused token (a concurrent caller may have refreshed it).
       // A cache that stalls must not hold the call past the caller's abort.
-      await abortable(tokenProvider.invalidate(first.token), request.signal);
-      const token = await tokenProvider.getToken({ signal: request.signal });
+      const call = callOf(clientOptions.fetch);
+      const signal = call ? (call.signal ?? undefined) : request.signal;
+      const invalidated = tokenProvider.invalidate(first.token);
+      await (signal ? abortable(invalidated, signal) : invalidated);
+      const token = await tokenProvider.getToken(signal ? { signal } : {});
       log(
         "info",
         `${request.method} ${new URL(request.url).pathname} answered 401; replaying once with a fresh token`,
@@ -67,7 +72,7 @@ export function createAuthMiddleware(options: AuthMiddlewareOptions): Middleware
       await response.body?.cancel().catch(() => undefined);
       const headers = new Headers(request.headers);
       headers.set("Authorization", `Bearer ${token}`);
-      const replay = rebuildRequest(request, first.body, headers);
+      const replay = rebuildRequest(request, call ? call.bodyText : first.body, headers);
       const context = operationContextOf(request);
       // The replay repeats a send the server received: a duplicate refusal then means it landed.
       if (context) setOperationContext(replay, { ...context, resend: true });
@@ -76,8 +81,8 @@ export function createAuthMiddleware(options: AuthMiddlewareOptions): Middleware
       return answer;
     },
 
-    onError({ id }) {
-      sent.delete(id);
+    onError({ options: clientOptions }) {
+      sent.delete(clientOptions);
       return undefined;
     },
   };

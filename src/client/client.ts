@@ -6,7 +6,7 @@ import createClient, {
 import { createAuthMiddleware } from "../auth/auth-middleware.js";
 import { prepareCall, type CallContext, type CallInit } from "../pipeline/call.js";
 import { createLog } from "../secrets/logger.js";
-import { setOperationContext } from "../pipeline/operation-context.js";
+import { deriveOperation, setOperationContext } from "../pipeline/operation-context.js";
 import { createRetryingFetch, type RetryOptions } from "../pipeline/retry.js";
 import type { paths } from "../generated/schema.js";
 import { resolveOptions, type AlmaraPayOptions } from "./options.js";
@@ -105,6 +105,7 @@ const METHODS = ["GET", "PUT", "POST", "DELETE", "OPTIONS", "HEAD", "PATCH", "TR
  */
 export function createAlmaraPay(options: AlmaraPayOptions): AlmaraPayClient {
   const resolved = resolveOptions(options);
+  const basePath = new URL(resolved.baseUrl).pathname.replace(/\/+$/, "");
   const pipeline = createRetryingFetch(
     createTransport({
       fetch: resolved.fetch,
@@ -114,7 +115,7 @@ export function createAlmaraPay(options: AlmaraPayOptions): AlmaraPayClient {
     {
       policy: resolved.retry,
       log: createLog(resolved.logger),
-      basePath: new URL(resolved.baseUrl).pathname.replace(/\/+$/, ""),
+      basePath,
     },
   );
   const tokenProvider = createTokenProvider({
@@ -140,17 +141,21 @@ export function createAlmaraPay(options: AlmaraPayOptions): AlmaraPayClient {
     }),
   );
   /** Each send of a call: its context on the Request, then the retrying pipeline. */
-  const send = (request: Request, call: CallContext): Promise<Response> => {
+  const send = async (request: Request, call: CallContext): Promise<Response> => {
     call.sends += 1;
+    // A middleware of the caller's replaced the Request the SDK prepared: what it sends (its body,
+    // its id) is what counts, for the resends, the 401 replay and the errors alike.
+    if (call.sends === 1 && call.request !== undefined && request !== call.request) {
+      const bytes = request.body ? await request.clone().arrayBuffer() : undefined;
+      call.operation = deriveOperation(request, basePath, bytes) ?? call.operation;
+      call.bodyText = bytes === undefined ? undefined : new TextDecoder().decode(bytes);
+    }
     const { operation } = call;
     if (operation) {
-      // A middleware of the caller's that replaced the Request may have changed its body: then
-      // the body is read from the Request itself, not from the SDK's serialization.
-      const replaced = call.sends === 1 && call.request !== undefined && request !== call.request;
       setOperationContext(request, {
         ...operation,
         ...(call.sends > 1 ? { resend: true } : {}),
-        ...(call.bodyText !== undefined && !replaced ? { bodyText: call.bodyText } : {}),
+        ...(call.bodyText !== undefined ? { bodyText: call.bodyText } : {}),
         callerSignal: call.signal ?? null,
       });
     }

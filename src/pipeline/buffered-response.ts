@@ -123,6 +123,9 @@ export function adoptResponse(
   bytes: Uint8Array,
   known?: Decoded,
 ): Response | undefined {
+  // Only a Response of this realm's fetch (or a subclass): another implementation's (an undici
+  // from npm) keeps its state where these getters cannot read it.
+  if (!(answer instanceof Response)) return undefined;
   try {
     Object.defineProperty(answer, STATE, {
       value: {

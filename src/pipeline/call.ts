@@ -86,12 +86,25 @@ export function prepareCall(
   const meta = operationMeta[`${method} ${path}`];
   const parseAs = init?.parseAs ?? (meta?.textAnswer ? "text" : "json");
   let body = init?.body;
-  if (meta?.idField && isRecord(body) && idsIn(body, meta.idField).length === 0) {
-    body = { ...body, [meta.idField]: globalThis.crypto.randomUUID() };
+  // Serialized here, once, as openapi-fetch would (JSON): the retry and the replay reuse the text.
+  const serializeHere =
+    (isRecord(body) || Array.isArray(body)) &&
+    init?.bodySerializer === undefined &&
+    !hasContentType(init?.headers);
+  let text = serializeHere ? serialize(body) : undefined;
+  // The id and the money-moving fields are read from what is sent: a getter, a toJSON or a class
+  // instance can make the text say something else than the object's own fields.
+  let sent: unknown =
+    text !== undefined && (meta?.idField || meta?.moneyMovingWhen) ? JSON.parse(text) : body;
+  if (meta?.idField && isRecord(sent) && idsIn(sent, meta.idField).length === 0) {
+    const id = globalThis.crypto.randomUUID();
+    sent = { ...sent, [meta.idField]: id };
+    if (text !== undefined) text = withField(text, meta.idField, id);
+    else body = sent;
   }
   const call: CallContext = {
-    operation: meta ? describeOperation(method, path, body, parseAs) : undefined,
-    bodyText: undefined,
+    operation: meta ? describeOperation(method, path, sent, parseAs) : undefined,
+    bodyText: text,
     signal: init?.signal ?? undefined,
     request: undefined,
     sends: 0,
@@ -100,17 +113,28 @@ export function prepareCall(
   calls.set(fetch, call);
   const next: CallInit = { ...init, parseAs, fetch };
   if (body !== init?.body) next.body = body;
-  // Serialized here, once, as openapi-fetch would (JSON): the retry and the replay reuse the text.
-  if (
-    (isRecord(body) || Array.isArray(body)) &&
-    init?.bodySerializer === undefined &&
-    !hasContentType(init?.headers)
-  ) {
-    const text = JSON.stringify(body);
-    call.bodyText = text;
-    next.bodySerializer = () => text;
+  if (text !== undefined) {
+    const serialized = text;
+    next.bodySerializer = () => serialized;
   }
   return next;
+}
+
+/** The body as JSON; a usage error naming the body when it cannot be (a cycle, a BigInt). */
+function serialize(body: unknown): string {
+  try {
+    return JSON.stringify(body);
+  } catch (error) {
+    throw new TypeError(
+      `almara-pay: the call's body cannot be sent as JSON (${error instanceof Error ? error.message : String(error)})`,
+    );
+  }
+}
+
+/** A JSON object's text with one more field, first (the field is known to be absent). */
+function withField(text: string, field: string, value: string): string {
+  const added = `${JSON.stringify(field)}:${JSON.stringify(value)}`;
+  return text === "{}" ? `{${added}}` : `{${added},${text.slice(1)}`;
 }
 
 /** Whether the call sets its own Content-Type (then openapi-fetch serializes as it says). */

@@ -148,7 +148,7 @@ export interface RetryingFetchOptions {
   log?: Log;
   /**
    * The path of the client's base URL (`/api` for `https://host/api`), to recognise an operation
-   * from a Request that carries no context. @default undefined (such a Request is not recognised)
+   * from a Request that carries no context. @default "" (recognised by how its path ends)
    */
   basePath?: string;
 }
@@ -165,10 +165,10 @@ export function createRetryingFetch(inner: FetchLike, options: RetryingFetchOpti
     const body = context?.bodyText ?? (request.body ? await request.arrayBuffer() : undefined);
     const unread = context?.bodyText !== undefined;
     // A middleware of the caller's may have replaced the Request the SDK tagged: read it again.
-    if (!context && options.basePath !== undefined) {
+    if (!context) {
       context = deriveOperation(
         request,
-        options.basePath,
+        options.basePath ?? "",
         typeof body === "string" ? undefined : body,
       );
       if (context) setOperationContext(request, context);
