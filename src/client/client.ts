@@ -141,15 +141,8 @@ export function createAlmaraPay(options: AlmaraPayOptions): AlmaraPayClient {
     }),
   );
   /** Each send of a call: its context on the Request, then the retrying pipeline. */
-  const send = async (request: Request, call: CallContext): Promise<Response> => {
-    call.sends += 1;
-    // A middleware of the caller's replaced the Request the SDK prepared: what it sends (its body,
-    // its id) is what counts, for the resends, the 401 replay and the errors alike.
-    if (call.sends === 1 && call.request !== undefined && request !== call.request) {
-      const bytes = request.body ? await request.clone().arrayBuffer() : undefined;
-      call.operation = deriveOperation(request, basePath, bytes) ?? call.operation;
-      call.bodyText = bytes === undefined ? undefined : new TextDecoder().decode(bytes);
-    }
+  /** A send of a call: its context on the Request, then the retrying pipeline. */
+  const dispatch = (request: Request, call: CallContext): Promise<Response> => {
     const { operation } = call;
     if (operation) {
       setOperationContext(request, {
@@ -160,6 +153,21 @@ export function createAlmaraPay(options: AlmaraPayOptions): AlmaraPayClient {
       });
     }
     return pipeline(request);
+  };
+  const send = (request: Request, call: CallContext): Promise<Response> => {
+    call.sends += 1;
+    if (call.sends > 1 || call.request === undefined || request === call.request) {
+      return dispatch(request, call);
+    }
+    // A middleware of the caller's replaced the Request the SDK prepared: what it sends (its body,
+    // its id) is what counts, for the resends, the 401 replay and the errors alike.
+    return (request.body ? request.clone().arrayBuffer() : Promise.resolve(undefined)).then(
+      (bytes) => {
+        call.operation = deriveOperation(request, basePath, bytes) ?? call.operation;
+        call.bodyText = bytes === undefined ? undefined : new TextDecoder().decode(bytes);
+        return dispatch(request, call);
+      },
+    );
   };
   /** One of the client's methods: the call prepared once, then openapi-fetch's method. */
   const method = <M extends (typeof METHODS)[number]>(name: M) => {
