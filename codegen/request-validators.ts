@@ -4,7 +4,7 @@
  * one module, with ajv's few run-time helpers (formats, `ucs2length`) inlined: the package needs
  * no validator library at run time.
  */
-import { Ajv2020 } from "ajv/dist/2020.js";
+import { Ajv2020, type Options } from "ajv/dist/2020.js";
 import { _ } from "ajv/dist/compile/codegen/index.js";
 import standaloneModule from "ajv/dist/standalone/index.js";
 import addFormatsModule from "ajv-formats";
@@ -20,7 +20,8 @@ const root = process.env.ALMARA_PAY_ROOT ?? join(dirname(fileURLToPath(import.me
 const addFormats = addFormatsModule as unknown as typeof addFormatsModule.default;
 const standaloneCode = standaloneModule as unknown as typeof standaloneModule.default;
 
-const SPEC_ID = "almara-pay:openapi";
+/** The id the spec is registered under: schemas are named `${SPEC_ID}#<pointer>`. */
+export const SPEC_ID = "almara-pay:openapi";
 
 /** Keywords that only annotate (validation never reads them), and maps whose keys are names. */
 const ANNOTATIONS = new Set([
@@ -66,8 +67,12 @@ function withoutAnnotations(node: unknown, inNameMap = false): unknown {
   return out;
 }
 
-/** The ajv the sandbox used to build at run time, set to emit code. */
-function makeAjv(spec: JsonObject): Ajv2020 {
+/**
+ * An ajv (JSON Schema 2020-12) over the whole spec, registered as `SPEC_ID`, accepting OpenAPI's
+ * keywords: the one the sandbox's validators are compiled with, and the tests' (`extra` sets
+ * what differs, `code` here, `validateFormats` there).
+ */
+export function createSpecAjv(spec: JsonObject, extra: Options = {}): Ajv2020 {
   const ajv = new Ajv2020({
     allErrors: true,
     strict: true,
@@ -75,11 +80,7 @@ function makeAjv(spec: JsonObject): Ajv2020 {
     // `required` beside `allOf` names properties the `allOf` members define: the OpenAPI idiom.
     strictRequired: false,
     validateSchema: false,
-    code: {
-      source: true,
-      esm: true,
-      formats: _`require("ajv-formats/dist/formats").fullFormats`,
-    },
+    ...extra,
   });
   for (const keyword of extraKeywords(spec)) ajv.addKeyword(keyword);
   addFormats(ajv);
@@ -94,7 +95,9 @@ function makeAjv(spec: JsonObject): Ajv2020 {
  */
 export async function renderRequestValidators(spec: JsonObject, header: string): Promise<string> {
   const pointers = specWalker(spec).validationPointers();
-  const ajv = makeAjv(withoutAnnotations(spec) as JsonObject);
+  const ajv = createSpecAjv(withoutAnnotations(spec) as JsonObject, {
+    code: { source: true, esm: true, formats: _`require("ajv-formats/dist/formats").fullFormats` },
+  });
   const names = Object.fromEntries(
     pointers.map((pointer, i) => [`v${i}`, `${SPEC_ID}#${pointer}`]),
   );

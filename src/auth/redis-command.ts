@@ -5,6 +5,17 @@
  * bytes.
  */
 
+/** A Redis adapter's `commandTimeoutMs`: milliseconds a timer can hold, or the default. */
+export function commandTimeout(name: string, value: unknown, fallback: number): number {
+  const timeoutMs = value ?? fallback;
+  if (typeof timeoutMs !== "number" || !(timeoutMs > 0) || timeoutMs > 2 ** 31 - 1) {
+    throw new RangeError(
+      `almara-pay: ${name} options.commandTimeoutMs must be from 1 to ${2 ** 31 - 1}, got ${String(timeoutMs)}`,
+    );
+  }
+  return timeoutMs;
+}
+
 /** Sends `args` through `command`, failing after `timeoutMs`. */
 export function createRedisSend(
   command: (args: string[]) => Promise<unknown>,

@@ -10,7 +10,8 @@
  * createRedisTokenCache({ command: ([name, ...rest]) => ioredis.call(name!, ...rest) }); // ioredis
  * ```
  */
-import { createRedisSend, replyText } from "./redis-command.js";
+import { checkOptionKeys } from "../client/option-checks.js";
+import { commandTimeout, createRedisSend, replyText } from "./redis-command.js";
 import type { CachedToken, TokenCache } from "./token-provider.js";
 
 export interface RedisTokenCacheOptions {
@@ -41,21 +42,12 @@ export function createRedisTokenCache(options: RedisTokenCacheOptions): TokenCac
   if (typeof options?.command !== "function") {
     throw new TypeError("almara-pay: createRedisTokenCache needs a `command` function");
   }
-  for (const key in options) {
-    if (key !== "command" && key !== "commandTimeoutMs") {
-      throw new TypeError(
-        `almara-pay: createRedisTokenCache options.${key} is not an option (known: command, commandTimeoutMs)`,
-      );
-    }
-  }
-  const timeoutMs = options.commandTimeoutMs ?? 500;
-  if (typeof timeoutMs !== "number" || !(timeoutMs > 0) || timeoutMs > 2_147_483_647) {
-    throw new RangeError(
-      `almara-pay: createRedisTokenCache options.commandTimeoutMs must be from 1 to 2147483647, got ${String(timeoutMs)}`,
-    );
-  }
-
-  const send = createRedisSend(options.command, timeoutMs);
+  const name = "createRedisTokenCache";
+  checkOptionKeys(name, options, ["command", "commandTimeoutMs"]);
+  const send = createRedisSend(
+    options.command,
+    commandTimeout(name, options.commandTimeoutMs, 500),
+  );
 
   /** Tokens are stored as the JSON of a CachedToken; anything else reads as no token. */
   function parse(reply: unknown): CachedToken | undefined {

@@ -38,7 +38,7 @@ import type {
   NotFoundOutcome,
 } from "../payments/outcomes/poll.js";
 import { claimOf, type CallbackClaim } from "./claims.js";
-import { checkOptionKeys } from "./delivery-guard.js";
+import { checkOptionKeys } from "../client/option-checks.js";
 
 /**
  * How long to look: `waitMs` (default 0, look once) lets the API catch up with a callback that

@@ -4,6 +4,7 @@
  * time: a guard lets exactly one of them act on a delivery key, keeps the key done for a while,
  * and frees it again when acting failed, so a redelivery can do the work (nothing is lost).
  */
+import { checkOptionKeys } from "../client/option-checks.js";
 
 /**
  * What a claim on a delivery key got.
@@ -282,23 +283,6 @@ export function createMemoryDeliveryGuard(
     },
     leaseMs,
   };
-}
-
-/**
- * Refuses option keys the function does not know (a misspelt `leaseMS` would be ignored),
- * inherited ones included.
- *
- * @example
- * checkOptionKeys("createRedisDeliveryGuard", options, ["command", "keyPrefix"]);
- */
-export function checkOptionKeys(name: string, options: object, known: readonly string[]): void {
-  for (const key in options) {
-    if (!known.includes(key)) {
-      throw new TypeError(
-        `almara-pay: ${name} options.${key} is not an option (known: ${known.join(", ")})`,
-      );
-    }
-  }
 }
 
 function checkKey(name: string, key: unknown): void {

@@ -12,13 +12,9 @@
  * A claim is `SET key claimed:<token> NX PX <leaseMs>`; completing is `SET key done PX <ttlMs>`;
  * releasing deletes the key only while it still holds the claim's token (one EVAL).
  */
-import {
-  checkOptionKeys,
-  checkTimes,
-  type CallbackDeliveryGuard,
-  type DeliveryClaim,
-} from "./delivery-guard.js";
-import { createRedisSend, replyText } from "../auth/redis-command.js";
+import { checkOptionKeys } from "../client/option-checks.js";
+import { checkTimes, type CallbackDeliveryGuard, type DeliveryClaim } from "./delivery-guard.js";
+import { commandTimeout, createRedisSend, replyText } from "../auth/redis-command.js";
 
 /**
  * Options of `createRedisDeliveryGuard`.
@@ -77,14 +73,10 @@ export function createRedisDeliveryGuard(
   if (typeof keyPrefix !== "string") {
     throw new TypeError(`almara-pay: ${name} options.keyPrefix must be a string`);
   }
-  const timeoutMs = options.commandTimeoutMs ?? 1000;
-  if (!Number.isFinite(timeoutMs) || timeoutMs < 1 || timeoutMs > 2 ** 31 - 1) {
-    throw new RangeError(
-      `almara-pay: ${name} options.commandTimeoutMs must be from 1 to ${2 ** 31 - 1}, got ${String(timeoutMs)}`,
-    );
-  }
-
-  const send = createRedisSend(options.command, timeoutMs);
+  const send = createRedisSend(
+    options.command,
+    commandTimeout(name, options.commandTimeoutMs, 1000),
+  );
 
   function keyOf(method: string, key: unknown): string {
     if (typeof key !== "string" || key === "") {

@@ -107,3 +107,20 @@ export function refuseBrowser(allowed: boolean, what = "createAlmaraPay"): void 
       "Call the API from your server (a small proxy that holds the secret), or pass dangerouslyAllowBrowser: true if this page is not public",
   );
 }
+
+/**
+ * Refuses option keys the function does not know (a misspelt `leaseMS` would be ignored),
+ * inherited ones included.
+ *
+ * @example
+ * checkOptionKeys("createRedisDeliveryGuard", options, ["command", "keyPrefix"]);
+ */
+export function checkOptionKeys(name: string, options: object, known: readonly string[]): void {
+  for (const key in options) {
+    if (!known.includes(key)) {
+      throw new TypeError(
+        `almara-pay: ${name} options.${key} is not an option (known: ${known.join(", ")})`,
+      );
+    }
+  }
+}

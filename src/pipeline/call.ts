@@ -5,6 +5,7 @@
  * call in the `fetch` openapi-fetch is given for it, so every step reads it (the 401 replay
  * included) and nothing tags Requests by hand; resends are built from the same bytes.
  */
+import { isRecord } from "../errors/error-body.js";
 import { operationMeta } from "../generated/operations.js";
 import { describeOperation, fieldValues, type OperationContext } from "./operation-context.js";
 import type { FetchLike } from "./transport.js";
@@ -29,10 +30,6 @@ const calls = new WeakMap<object, CallContext>();
 /** The call's context, when `fetch` is the one the SDK gave this call. */
 export function callOf(fetch: unknown): CallContext | undefined {
   return typeof fetch === "function" ? calls.get(fetch) : undefined;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 /**

@@ -3,6 +3,7 @@
  * `originatorConversationId` one (a UUID) when the caller left it out, and records what the
  * request is, so that retries and errors can tell a payment from a read.
  */
+import { isRecord } from "../errors/error-body.js";
 import type { Middleware } from "openapi-fetch";
 import { operationMeta } from "../generated/operations.js";
 import { idsIn } from "./call.js";
@@ -35,8 +36,4 @@ export function createIdempotencyMiddleware(): Middleware {
       return next === request ? undefined : next;
     },
   };
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }

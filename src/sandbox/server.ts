@@ -8,7 +8,6 @@ import { errorsByField, oauthError, problem, validationProblem, type Answer } fr
 import { Faults, Hangs, type Fault } from "./faults.js";
 import { handlers } from "./handlers.js";
 import {
-  at,
   bodyOf,
   branchFor,
   findOperation,

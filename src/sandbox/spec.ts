@@ -7,7 +7,6 @@
 import bundledSpec from "../generated/openapi.json" with { type: "json" };
 import { validators } from "../generated/request-validators.js";
 import {
-  extraKeywords,
   specWalker,
   type JsonObject,
   type RequestValidator,
@@ -21,9 +20,6 @@ export const spec = bundledSpec as JsonObject;
 
 const walker = specWalker(spec);
 export const { resolvePointer, at, operations, findOperation, branchFor, bodyOf, queryOf } = walker;
-
-/** The OpenAPI keywords and document members a JSON Schema validator over this spec must accept. */
-export const EXTRA_KEYWORDS = extraKeywords(spec);
 
 /** The precompiled validator for the schema at a JSON Pointer of the spec. */
 export function validatorAt(pointer: string): RequestValidator {

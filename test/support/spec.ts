@@ -3,12 +3,8 @@
  */
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { EXTRA_KEYWORDS } from "../../src/sandbox/spec.js";
-import { Ajv2020, type ErrorObject, type ValidateFunction } from "ajv/dist/2020.js";
-import addFormatsModule from "ajv-formats";
-
-// ajv-formats is CommonJS; its default export arrives wrapped under NodeNext.
-const addFormats = addFormatsModule as unknown as typeof addFormatsModule.default;
+import { createSpecAjv, SPEC_ID } from "../../codegen/request-validators.js";
+import type { ErrorObject, ValidateFunction } from "ajv/dist/2020.js";
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 export type JsonObject = { [key: string]: Json };
@@ -17,26 +13,10 @@ const specUrl = new URL("../../src/generated/openapi.json", import.meta.url);
 export const specPath = fileURLToPath(specUrl);
 export const spec = JSON.parse(readFileSync(specUrl, "utf8")) as JsonObject;
 
-const SPEC_ID = "almara-pay:openapi";
-
-function makeAjv(validateFormats: boolean): Ajv2020 {
-  const ajv = new Ajv2020({
-    allErrors: true,
-    strict: true,
-    allowUnionTypes: true,
-    // `required` beside `allOf` names properties the `allOf` members define: the OpenAPI idiom.
-    strictRequired: false,
-    validateFormats,
-    validateSchema: false,
-  });
-  // The sandbox's list of the OpenAPI keywords and document members: the same document.
-  for (const keyword of EXTRA_KEYWORDS) ajv.addKeyword(keyword);
-  addFormats(ajv);
-  ajv.addSchema(spec as object, SPEC_ID);
-  return ajv;
-}
-
-const ajvs = { strict: makeAjv(true), shapeOnly: makeAjv(false) };
+const ajvs = {
+  strict: createSpecAjv(spec, { validateFormats: true }),
+  shapeOnly: createSpecAjv(spec, { validateFormats: false }),
+};
 
 /** Escapes one JSON Pointer segment. */
 export function pointerSegment(segment: string): string {

@@ -42,13 +42,12 @@ export type AccountValidationOutcome =
  * const outcome = await findAccountValidationOutcome(pay, stan, { waitMs: 30_000 });
  * if (outcome.state === "completed") console.log(outcome.record.transactionCreditParty);
  */
-export async function findAccountValidationOutcome(
+export function findAccountValidationOutcome(
   client: LookupClient,
   systemTraceAuditNumber: string,
   options: FindOutcomeOptions = {},
 ): Promise<AccountValidationOutcome> {
-  checkStan("findAccountValidationOutcome", systemTraceAuditNumber);
-  const outcome = await pollOutcome(
+  return pollOutcome(
     "findAccountValidationOutcome",
     (signal) =>
       client.GET("/v1/account/query", {
@@ -58,8 +57,8 @@ export async function findAccountValidationOutcome(
     classify,
     systemTraceAuditNumber,
     options,
+    "systemTraceAuditNumber",
   );
-  return byStan(outcome);
 }
 
 /** A validation is final once it carries a result code: `"0"` is an account found. */
@@ -67,35 +66,4 @@ function classify(record: AccountValidationRecord): AccountValidationOutcome {
   const code = String(record.resultCode ?? "").trim();
   if (!code) return { state: "pending", record };
   return { state: code === "0" ? "completed" : "failed", record };
-}
-
-/**
- * Validations are keyed by STAN, not originatorConversationId: says so in the not-found advice.
- *
- * @example
- * return byStan(await pollOutcome("findKycOutcome", lookUp, classify, stan, options));
- */
-export function byStan<O extends { state: string }>(
-  outcome: O | NotFoundOutcome,
-): O | NotFoundOutcome {
-  if (outcome.state !== "not-found") return outcome;
-  const notFound = outcome as NotFoundOutcome;
-  return {
-    ...notFound,
-    message: notFound.message.replaceAll("originatorConversationId", "systemTraceAuditNumber"),
-  };
-}
-
-/**
- * The STAN must be a non-empty string; named as such (the shared poll names the other id).
- *
- * @example
- * checkStan("findKycOutcome", stan); // TypeError unless a non-empty string
- */
-export function checkStan(name: string, systemTraceAuditNumber: unknown): void {
-  if (typeof systemTraceAuditNumber !== "string" || systemTraceAuditNumber === "") {
-    throw new TypeError(
-      `almara-pay: ${name} needs the systemTraceAuditNumber (a non-empty string)`,
-    );
-  }
 }

@@ -3,7 +3,6 @@
  * look it up by its `systemTraceAuditNumber` (STAN), optionally polling.
  */
 import type { components } from "../../generated/schema.js";
-import { byStan, checkStan } from "./account-validation.js";
 import {
   pollOutcome,
   type FindOutcomeOptions,
@@ -43,13 +42,12 @@ export type KycOutcome =
  * const outcome = await findKycOutcome(pay, stan, { waitMs: 30_000 });
  * if (outcome.state === "completed") console.log(outcome.record.kycRecordDto?.kycRequestFullNames);
  */
-export async function findKycOutcome(
+export function findKycOutcome(
   client: LookupClient,
   systemTraceAuditNumber: string,
   options: FindOutcomeOptions = {},
 ): Promise<KycOutcome> {
-  checkStan("findKycOutcome", systemTraceAuditNumber);
-  const outcome = await pollOutcome(
+  return pollOutcome(
     "findKycOutcome",
     (signal) =>
       client.GET("/v1/kyc-request/check-status", {
@@ -59,8 +57,8 @@ export async function findKycOutcome(
     classify,
     systemTraceAuditNumber,
     options,
+    "systemTraceAuditNumber",
   );
-  return byStan(outcome);
 }
 
 /** A check is final once its record carries a response code: `"0"` is verified. */

@@ -87,11 +87,11 @@ export async function pollOutcome<T, O extends { state: string }>(
   classify: (record: T) => O,
   originatorConversationId: string,
   options: FindOutcomeOptions | null | undefined,
+  /** What the id is called (account validations and KYC checks are keyed by their STAN). */
+  idName = "originatorConversationId",
 ): Promise<O | NotFoundOutcome> {
   if (typeof originatorConversationId !== "string" || originatorConversationId === "") {
-    throw new TypeError(
-      `almara-pay: ${name} needs the originatorConversationId (a non-empty string)`,
-    );
+    throw new TypeError(`almara-pay: ${name} needs the ${idName} (a non-empty string)`);
   }
   const { waitMs, intervalMs } = checkOptions(name, options ?? {});
   const signal = options?.signal;
@@ -115,7 +115,7 @@ export async function pollOutcome<T, O extends { state: string }>(
         waitedMs,
         message:
           `not recorded after ${Math.round(waitedMs / 100) / 10} s; resend with the same ` +
-          `originatorConversationId (${originatorConversationId}): if the first send lands after ` +
+          `${idName} (${originatorConversationId}): if the first send lands after ` +
           `all, the API refuses one of the two as a duplicate`,
       };
     }
