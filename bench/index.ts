@@ -121,9 +121,9 @@ async function latency(target: Target): Promise<void> {
     for (const c of Object.values(contenders)) for (let i = 0; i < 200; i++) await c[kind](); // warm
     const samples = await rounds(
       Object.fromEntries(
-        Object.entries(contenders).map(([name, c]) => [name, sequential(c[kind], 40)]),
+        Object.entries(contenders).map(([name, c]) => [name, sequential(c[kind], 100)]),
       ),
-      15,
+      21,
     );
     for (const name of Object.keys(contenders)) {
       const all = samples[name]!.flat();
@@ -188,7 +188,7 @@ async function stubbedOverhead(): Promise<void> {
       Object.fromEntries(
         Object.entries(contenders).map(([name, c]) => [name, throughputOf(c[kind], 3000)]),
       ),
-      15,
+      21,
     );
     const heyApi = ratioOf(
       samples,

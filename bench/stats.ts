@@ -1,4 +1,10 @@
 /** Small statistics for the benchmark: percentiles over samples, and interleaved timing. */
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
+
+setFlagsFromString("--expose-gc");
+/** A full collection, so that one contender's garbage is not collected on the next one's clock. */
+const collectGarbage = runInNewContext("gc") as () => void;
 
 export function percentile(samples: readonly number[], p: number): number {
   const sorted = [...samples].sort((a, b) => a - b);
@@ -13,7 +19,8 @@ export const now = () => performance.now();
 
 /**
  * Runs each contender `rounds` times, in a new shuffled order every round, so that drift of the
- * machine (other load, thermal, GC) touches all of them alike. Resolves to each one's samples.
+ * machine (other load, thermal, GC) touches all of them alike, each after a full collection (its
+ * own garbage is then collected on its own clock). Resolves to each one's samples.
  */
 export async function interleave<K extends string>(
   contenders: Record<K, () => Promise<number[]>>,
@@ -23,7 +30,10 @@ export async function interleave<K extends string>(
   const samples = Object.fromEntries(names.map((n) => [n, [] as number[]])) as Record<K, number[]>;
   for (let round = 0; round < rounds; round++) {
     const order = [...names].sort(() => Math.random() - 0.5);
-    for (const name of order) samples[name].push(...(await contenders[name]()));
+    for (const name of order) {
+      collectGarbage();
+      samples[name].push(...(await contenders[name]()));
+    }
   }
   return samples;
 }

@@ -5,10 +5,11 @@
 import type { Middleware } from "openapi-fetch";
 import { createLog, type Logger } from "../secrets/logger.js";
 import { operationContextOf, setOperationContext } from "../pipeline/operation-context.js";
-import { rebuildRequest, tagResponse } from "../pipeline/request-info.js";
+import { describeRequest, rebuildRequest, tagResponse } from "../pipeline/request-info.js";
 import { abortable } from "../pipeline/abort.js";
-import { callOf } from "../pipeline/call.js";
-import type { TokenProvider } from "./token-provider.js";
+import { callOf, type CallContext } from "../pipeline/call.js";
+import type { FetchLike } from "../pipeline/exchange.js";
+import { freshToken, type TokenProvider } from "./token-provider.js";
 
 export interface AuthMiddlewareOptions {
   tokenProvider: TokenProvider;
@@ -33,57 +34,83 @@ export function createAuthMiddleware(options: AuthMiddlewareOptions): Middleware
   const sent = new WeakMap<object, Sent>();
 
   return {
-    async onRequest({ request, schemaPath, options: clientOptions }) {
+    onRequest({ request, schemaPath, options: clientOptions }) {
       if (PUBLIC_PATHS.has(schemaPath)) return undefined;
       const call = callOf(clientOptions.fetch);
-      const token = await tokenProvider.getToken(
-        call ? (call.signal ? { signal: call.signal } : {}) : { signal: request.signal },
-      );
-      request.headers.set("Authorization", `Bearer ${token}`);
-      if (call) call.request = request;
-      // The body is kept for the replay. The SDK's own client has it already (and the call's
-      // copy follows a later middleware's replacement); a bare client keeps a copy here.
-      const body = call
-        ? undefined
-        : request.body
-          ? await request.clone().arrayBuffer()
-          : undefined;
-      sent.set(clientOptions, { token, body });
-      return undefined;
+      // The SDK's own client: what the replay needs is in the call's context (its body too), and
+      // a fresh token is set without a wait.
+      const authorize = (token: string) => {
+        request.headers.set("Authorization", `Bearer ${token}`);
+        if (call) {
+          call.request = request;
+          call.token = token;
+        }
+      };
+      const fresh = call && freshToken(tokenProvider);
+      if (fresh !== undefined) return authorize(fresh);
+      const signal = call ? call.signal : request.signal;
+      return tokenProvider.getToken(signal && { signal }).then(async (token) => {
+        authorize(token);
+        // A bare client keeps a copy of the body for the replay.
+        if (!call) {
+          const body = request.body ? await request.clone().arrayBuffer() : undefined;
+          sent.set(clientOptions, { token, body });
+        }
+        return undefined;
+      });
     },
 
-    async onResponse({ request, response, options: clientOptions }) {
-      tagResponse(response, request);
-      const first = sent.get(clientOptions);
-      sent.delete(clientOptions);
-      if (!first || response.status !== 401) return undefined;
-
-      // Replay once: invalidate only the refused token (a concurrent caller may have refreshed it).
-      // A cache that stalls must not hold the call past the caller's abort.
+    onResponse({ request, response, options: clientOptions }) {
+      tagResponse(response, () => describeRequest(request));
       const call = callOf(clientOptions.fetch);
-      const signal = call ? (call.signal ?? undefined) : request.signal;
-      const invalidated = tokenProvider.invalidate(first.token);
-      await (signal ? abortable(invalidated, signal) : invalidated);
-      const token = await tokenProvider.getToken(signal ? { signal } : {});
-      log(
-        "info",
-        `${request.method} ${new URL(request.url).pathname} answered 401; replaying once with a fresh token`,
-      );
-      await response.body?.cancel().catch(() => undefined);
-      const headers = new Headers(request.headers);
-      headers.set("Authorization", `Bearer ${token}`);
-      const replay = rebuildRequest(request, call ? call.bodyText : first.body, headers);
-      const context = operationContextOf(request);
-      // The replay repeats a send the server received: a duplicate refusal then means it landed.
-      if (context) setOperationContext(replay, { ...context, resend: true });
-      const answer = await clientOptions.fetch(replay);
-      tagResponse(answer, replay);
-      return answer;
+      let first: Sent | undefined;
+      if (call) {
+        first = call.token === undefined ? undefined : { token: call.token, body: call.body };
+        call.token = undefined;
+      } else {
+        first = sent.get(clientOptions);
+        sent.delete(clientOptions);
+      }
+      if (!first || response.status !== 401) return undefined;
+      return replay(request, response, clientOptions, call, first);
     },
 
     onError({ options: clientOptions }) {
       sent.delete(clientOptions);
+      const call = callOf(clientOptions.fetch);
+      if (call) call.token = undefined;
       return undefined;
     },
   };
+
+  /** The 401 replay: the refused token invalidated, a fresh one, the same body, sent once. */
+  async function replay(
+    request: Request,
+    response: Response,
+    clientOptions: { fetch: unknown },
+    call: CallContext | undefined,
+    first: Sent,
+  ): Promise<Response> {
+    // Replay once: invalidate only the refused token (a concurrent caller may have refreshed it).
+    // A cache that stalls must not hold the call past the caller's abort.
+    const signal = call ? call.signal : request.signal;
+    const invalidated = tokenProvider.invalidate(first.token);
+    await (signal ? abortable(invalidated, signal) : invalidated);
+    const token = await tokenProvider.getToken(signal ? { signal } : {});
+    log(
+      "info",
+      `${request.method} ${new URL(request.url).pathname} answered 401; replaying once with a fresh token`,
+    );
+    await response.body?.cancel().catch(() => undefined);
+    const headers = new Headers(request.headers);
+    headers.set("Authorization", `Bearer ${token}`);
+    const again = rebuildRequest(request, first.body, headers);
+    // The replay repeats a send the server received: a duplicate refusal then means it landed.
+    // (The SDK's client knows it from the call: this is its second send.)
+    const context = call ? undefined : operationContextOf(request);
+    if (context) setOperationContext(again, { ...context, resend: true });
+    const answer = await (clientOptions.fetch as FetchLike)(again);
+    tagResponse(answer, () => describeRequest(again));
+    return answer;
+  }
 }

@@ -182,6 +182,14 @@ export function tokenBaseUrl(tokenUrl: string): string | undefined {
   return url.endsWith(TOKEN_PATH) ? url.slice(0, -TOKEN_PATH.length) : undefined;
 }
 
+/** Each provider's token when it is fresh, read without a wait (the auth middleware's fast path). */
+const peeks = new WeakMap<TokenProvider, () => string | undefined>();
+
+/** The provider's token when it holds a fresh one (undefined for a provider made elsewhere). */
+export function freshToken(provider: TokenProvider): string | undefined {
+  return peeks.get(provider)?.();
+}
+
 export function createTokenProvider(input: TokenProviderOptions): TokenProvider {
   if (typeof input !== "object" || input === null) {
     throw new TypeError("almara-pay: createTokenProvider needs an options object");
@@ -425,7 +433,7 @@ export function createTokenProvider(input: TokenProviderOptions): TokenProvider 
     }
   }
 
-  return {
+  const provider: TokenProvider = {
     async getToken(options) {
       if (current && Date.now() < current.refreshAt) return current.accessToken;
       const signal = options?.signal;
@@ -453,4 +461,8 @@ export function createTokenProvider(input: TokenProviderOptions): TokenProvider 
       }
     },
   };
+  peeks.set(provider, () =>
+    current && Date.now() < current.refreshAt ? current.accessToken : undefined,
+  );
+  return provider;
 }

@@ -4,14 +4,20 @@ import createClient, {
   type Middleware,
 } from "openapi-fetch";
 import { createAuthMiddleware } from "../auth/auth-middleware.js";
-import { prepareCall, type CallContext, type CallInit } from "../pipeline/call.js";
+import {
+  prepareCall,
+  type CallContext,
+  type CallDefaults,
+  type CallInit,
+} from "../pipeline/call.js";
+import { exchange, type Send } from "../pipeline/exchange.js";
 import { createLog } from "../secrets/logger.js";
-import { deriveOperation, setOperationContext } from "../pipeline/operation-context.js";
-import { createRetryingFetch, type RetryOptions } from "../pipeline/retry.js";
+import { deriveOperation } from "../pipeline/operation-context.js";
+import { describeRequest, type RequestInfo } from "../pipeline/request-info.js";
+import { sendWithRetries, type Outcome, type RetryOptions } from "../pipeline/retry.js";
 import type { paths } from "../generated/schema.js";
 import { resolveOptions, type AlmaraPayOptions } from "./options.js";
 import { createTokenProvider, type TokenProvider } from "../auth/token-provider.js";
-import { createTransport } from "../pipeline/transport.js";
 
 /**
  * A body with `originatorConversationId` optional: the SDK generates one when it is left out.
@@ -106,18 +112,12 @@ const METHODS = ["GET", "PUT", "POST", "DELETE", "OPTIONS", "HEAD", "PATCH", "TR
 export function createAlmaraPay(options: AlmaraPayOptions): AlmaraPayClient {
   const resolved = resolveOptions(options);
   const basePath = new URL(resolved.baseUrl).pathname.replace(/\/+$/, "");
-  const pipeline = createRetryingFetch(
-    createTransport({
-      fetch: resolved.fetch,
-      timeoutMs: resolved.timeoutMs,
-      maxResponseBytes: resolved.maxResponseBytes,
-    }),
-    {
-      policy: resolved.retry,
-      log: createLog(resolved.logger),
-      basePath,
-    },
-  );
+  const log = createLog(resolved.logger);
+  const defaults: CallDefaults = {
+    policy: resolved.retry,
+    timeoutMs: resolved.timeoutMs,
+    maxResponseBytes: resolved.maxResponseBytes,
+  };
   const tokenProvider = createTokenProvider({
     tokenUrl: resolved.tokenUrl,
     clientId: resolved.clientId,
@@ -130,41 +130,63 @@ export function createAlmaraPay(options: AlmaraPayOptions): AlmaraPayClient {
     dangerouslyAllowBrowser: resolved.dangerouslyAllowBrowser,
     ...(resolved.logger ? { logger: resolved.logger } : {}),
   });
-  const inner = createClient<AlmaraPayPaths, "application/json">({
-    baseUrl: resolved.baseUrl,
-    fetch: pipeline,
-  });
+  // openapi-fetch never sends through this: every call passes its own fetch (below).
+  const inner = createClient<AlmaraPayPaths, "application/json">({ baseUrl: resolved.baseUrl });
   inner.use(
     createAuthMiddleware({
       tokenProvider,
       ...(resolved.logger ? { logger: resolved.logger } : {}),
     }),
   );
-  /** Each send of a call: its context on the Request, then the retrying pipeline. */
-  /** A send of a call: its context on the Request, then the retrying pipeline. */
+  /** A send of a call (the 401 replay is a second one): the retry loop over `exchange`. */
   const dispatch = (request: Request, call: CallContext): Promise<Response> => {
     const { operation } = call;
-    if (operation) {
-      setOperationContext(request, {
-        ...operation,
-        ...(call.sends > 1 ? { resend: true } : {}),
-        ...(call.bodyText !== undefined ? { bodyText: call.bodyText } : {}),
-        callerSignal: call.signal ?? null,
-      });
-    }
-    return pipeline(request);
+    let named: RequestInfo | undefined;
+    const describe = (): RequestInfo => (named ??= describeRequest(request, operation));
+    const each: Send = {
+      fetch: resolved.fetch,
+      timeoutMs: call.timeoutMs,
+      maxResponseBytes: call.maxResponseBytes,
+      signal: call.signal,
+      expectJson: operation?.expectJson,
+      describe,
+    };
+    const retry = (first?: Outcome) =>
+      sendWithRetries(
+        request,
+        {
+          policy: call.policy,
+          body: call.body,
+          unread: call.sends === 1 && call.body !== undefined,
+          operation,
+          resend: call.sends > 1,
+          signal: call.signal,
+          log,
+          describe,
+        },
+        (attempt) => exchange(attempt, each),
+        first,
+      );
+    // The common case settled without the retry loop: the first send of a call, a success.
+    if (call.sends > 1 || call.signal?.aborted) return retry();
+    return exchange(request, each).then(
+      (response) => (response.ok ? response : retry({ response })),
+      (error: unknown) => retry({ error }),
+    );
   };
   const send = (request: Request, call: CallContext): Promise<Response> => {
     call.sends += 1;
-    if (call.sends > 1 || call.request === undefined || request === call.request) {
+    const replaced = call.sends === 1 && call.request !== undefined && request !== call.request;
+    if (!replaced && (call.body !== undefined || call.sends > 1 || !request.body)) {
       return dispatch(request, call);
     }
-    // A middleware of the caller's replaced the Request the SDK prepared: what it sends (its body,
-    // its id) is what counts, for the resends, the 401 replay and the errors alike.
+    // A body the SDK did not serialize is read once, for the resends and the 401 replay. And a
+    // middleware of the caller's that replaced the Request the SDK prepared decides what is sent
+    // (its body, its id), for the resends, the replay and the errors alike.
     return (request.body ? request.clone().arrayBuffer() : Promise.resolve(undefined)).then(
       (bytes) => {
-        call.operation = deriveOperation(request, basePath, bytes) ?? call.operation;
-        call.bodyText = bytes === undefined ? undefined : new TextDecoder().decode(bytes);
+        if (replaced) call.operation = deriveOperation(request, basePath, bytes) ?? call.operation;
+        call.body = bytes;
         return dispatch(request, call);
       },
     );
@@ -175,7 +197,7 @@ export function createAlmaraPay(options: AlmaraPayOptions): AlmaraPayClient {
     return ((path: string, init?: CallInit) => {
       let prepared: CallInit;
       try {
-        prepared = prepareCall(name, path, init, send);
+        prepared = prepareCall(name, path, init, defaults, send);
       } catch (error) {
         // A usage error rejects the call's promise, as every other failure does.
         return Promise.reject(error);

@@ -6,6 +6,8 @@
  * the SDK's per-call cost. The methods live on one shared prototype; each answer only carries
  * its state.
  */
+import { INFO, type RequestInfo } from "./request-info.js";
+
 const utf8 = new TextDecoder();
 
 /** What the transport already made of the bytes, so that they are not decoded or parsed twice. */
@@ -20,6 +22,8 @@ interface State {
   text: string | undefined;
   parsed: { value: unknown } | undefined;
   stream: ReadableStream<Uint8Array> | null | undefined;
+  /** Names the request it answered (see `tagResponse`). */
+  describe: (() => RequestInfo) | undefined;
 }
 
 const STATE = Symbol("almara-pay.buffered");
@@ -43,6 +47,11 @@ async function arrayBuffer(this: Buffered): Promise<ArrayBuffer> {
 }
 
 const prototype = Object.create(Response.prototype, {
+  [INFO]: {
+    get(this: Buffered) {
+      return this[STATE].describe;
+    },
+  },
   body: {
     get(this: Buffered) {
       const state = this[STATE];
@@ -90,12 +99,18 @@ const prototype = Object.create(Response.prototype, {
         state.bytes,
         this,
         state.text === undefined ? undefined : { text: state.text },
+        state.describe,
       );
     },
   },
 }) as object;
 
-export function bufferedResponse(bytes: Uint8Array, init: ResponseInit, known?: Decoded): Response {
+export function bufferedResponse(
+  bytes: Uint8Array,
+  init: ResponseInit,
+  known?: Decoded,
+  describe?: () => RequestInfo,
+): Response {
   const response = new Response(null, init) as Buffered;
   // The body is whole now: say how long it really is, whatever the server declared (openapi-fetch
   // reads a declared 0 as "no body", and then takes the parse made above for the rest).
@@ -109,6 +124,7 @@ export function bufferedResponse(bytes: Uint8Array, init: ResponseInit, known?: 
     text: known?.text,
     parsed: known && "json" in known ? { value: known.json } : undefined,
     stream: undefined,
+    describe,
   };
   return response;
 }
@@ -122,21 +138,21 @@ export function adoptResponse(
   answer: Response,
   bytes: Uint8Array,
   known?: Decoded,
+  describe?: () => RequestInfo,
 ): Response | undefined {
   // Only a Response of this realm's fetch (or a subclass): another implementation's (an undici
   // from npm) keeps its state where these getters cannot read it.
   if (!(answer instanceof Response)) return undefined;
   try {
-    Object.defineProperty(answer, STATE, {
-      value: {
-        bytes,
-        used: false,
-        text: known?.text,
-        parsed: known && "json" in known ? { value: known.json } : undefined,
-        stream: undefined,
-      } satisfies State,
-    });
     if (!Reflect.setPrototypeOf(answer, prototype)) return undefined;
+    (answer as Buffered)[STATE] = {
+      bytes,
+      used: false,
+      text: known?.text,
+      parsed: known && "json" in known ? { value: known.json } : undefined,
+      stream: undefined,
+      describe,
+    };
     // The length of what is served, where the headers can take it (a fetch's own are immutable):
     // openapi-fetch parses an answer of unknown length a second time.
     if (!answer.headers.has("content-length")) {

@@ -8,20 +8,33 @@
 import { isRecord } from "../errors/error-body.js";
 import { operationMeta } from "../generated/operations.js";
 import { describeOperation, fieldValues, type OperationContext } from "./operation-context.js";
-import type { FetchLike } from "./transport.js";
+import type { FetchLike } from "./exchange.js";
+import { resolveRetry, type ResolvedRetry, type RetryOptions } from "./retry.js";
+import { checkCallLimit } from "./transport.js";
 
 /** What the SDK knows of one call. */
 export interface CallContext {
   /** The operation, when the path is one of the spec's. */
   operation: OperationContext | undefined;
-  /** The body as sent, serialized once (JSON), when the SDK serialized it. */
-  bodyText: string | undefined;
+  /**
+   * The body as sent: the JSON the SDK serialized once, or (a body the SDK did not serialize) the
+   * bytes read once from the first Request, for the resends and the 401 replay.
+   */
+  body: string | ArrayBuffer | undefined;
+  /** The retry policy of this call (the client's, with the call's `retry` over it). */
+  policy: ResolvedRetry;
+  /** This call's timeout per send, in milliseconds. */
+  timeoutMs: number;
+  /** The longest answer this call reads, in bytes. */
+  maxResponseBytes: number;
   /** The caller's own signal, when the call passed one. */
   signal: AbortSignal | undefined;
   /** The Request the SDK's middlewares handed on (a later middleware may replace it). */
   request: Request | undefined;
   /** Sends of this call so far (a second one is the 401 replay). */
   sends: number;
+  /** The token the auth middleware sent, until the answer is seen (for the 401 replay). */
+  token: string | undefined;
 }
 
 /** Each call's `fetch` and its context (the auth middleware finds the call through it). */
@@ -52,8 +65,18 @@ export function idsIn(body: Record<string, unknown>, field: string): unknown[] {
   return given;
 }
 
+/** The client's own settings, which a call's options override. */
+export interface CallDefaults {
+  policy: ResolvedRetry;
+  timeoutMs: number;
+  maxResponseBytes: number;
+}
+
 /** The init a call was given (openapi-fetch's, with the SDK's per-call options). */
 export interface CallInit {
+  retry?: RetryOptions | false;
+  timeoutMs?: number;
+  maxResponseBytes?: number;
   body?: unknown;
   parseAs?: string;
   signal?: AbortSignal | null;
@@ -66,12 +89,14 @@ export interface CallInit {
 /**
  * The init openapi-fetch gets for a call: the id added when the operation takes one and the
  * caller left it out, text answers read as text unless the call says otherwise, the body
- * serialized once, and a `fetch` that carries the call's context into `send`.
+ * serialized once, the per-call options checked and kept in the call's context (a bad one is a
+ * usage error before anything is sent), and a `fetch` that carries the context into `send`.
  */
 export function prepareCall(
   method: string,
   path: string,
   init: CallInit | undefined,
+  defaults: CallDefaults,
   send: (request: Request, call: CallContext) => Promise<Response>,
 ): CallInit {
   if (init?.fetch !== undefined) {
@@ -95,19 +120,28 @@ export function prepareCall(
     text !== undefined && (meta?.idField || meta?.moneyMovingWhen) ? JSON.parse(text) : body;
   if (meta?.idField && isRecord(sent) && idsIn(sent, meta.idField).length === 0) {
     const id = globalThis.crypto.randomUUID();
-    sent = { ...sent, [meta.idField]: id };
-    if (text !== undefined) text = withField(text, meta.idField, id);
-    else body = sent;
+    if (text !== undefined) {
+      sent[meta.idField] = id; // `sent` was parsed from the text here: the SDK's own object
+      text = withField(text, meta.idField, id);
+    } else {
+      body = sent = { ...sent, [meta.idField]: id };
+    }
   }
   const call: CallContext = {
     operation: meta ? describeOperation(method, path, sent, parseAs) : undefined,
-    bodyText: text,
+    body: text,
+    policy: init?.retry === undefined ? defaults.policy : resolveRetry(init.retry, defaults.policy),
+    timeoutMs: checkCallLimit("timeoutMs", init?.timeoutMs) ?? defaults.timeoutMs,
+    maxResponseBytes:
+      checkCallLimit("maxResponseBytes", init?.maxResponseBytes) ?? defaults.maxResponseBytes,
     signal: init?.signal ?? undefined,
     request: undefined,
     sends: 0,
+    token: undefined,
   };
   const fetch: FetchLike = (request) => send(request, call);
   calls.set(fetch, call);
+  // (openapi-fetch copies the per-call options onto the Request too; the context's are read.)
   const next: CallInit = { ...init, parseAs, fetch };
   if (body !== init?.body) next.body = body;
   if (text !== undefined) {

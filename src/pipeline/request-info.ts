@@ -2,7 +2,7 @@
  * Which request a Response answered. Responses built by the SDK do not carry a `url`, and none
  * carries its method, so `unwrap()` looks them up here to name method and path in its error.
  */
-import { operationContextOf } from "./operation-context.js";
+import { operationContextOf, type OperationContext } from "./operation-context.js";
 import { pathOf } from "./path-of.js";
 
 export { pathOf };
@@ -19,11 +19,14 @@ export interface RequestInfo {
  * Kept on the Response under a `Symbol.for` key rather than in this module's own map, so that
  * another copy of the SDK (a second bundle) reads it too.
  */
-const INFO = Symbol.for("almara-pay.request-info");
-type Tagged = Response & { [INFO]?: RequestInfo };
+export const INFO = Symbol.for("almara-pay.request-info");
+type Tagged = Response & { [INFO]?: RequestInfo | (() => RequestInfo) };
 
-export function describeRequest(request: Request): RequestInfo {
-  const id = operationContextOf(request)?.originatorConversationId;
+export function describeRequest(
+  request: Request,
+  operation = operationContextOf(request),
+): RequestInfo {
+  const id = operation?.originatorConversationId;
   return {
     method: request.method,
     path: pathOf(request.url),
@@ -31,15 +34,21 @@ export function describeRequest(request: Request): RequestInfo {
   };
 }
 
-export function tagResponse(response: Response, request: Request): void {
-  if (Object.prototype.hasOwnProperty.call(response, INFO)) return;
-  // Described when first read (an error needs it), not on every answer.
-  let info: RequestInfo | undefined;
-  Object.defineProperty(response, INFO, { get: () => (info ??= describeRequest(request)) });
+/** Records which request a Response answered, described only when first read (an error needs it). */
+export function tagResponse(response: Response, describe: () => RequestInfo): void {
+  const tagged = response as Tagged;
+  if (tagged[INFO] !== undefined) return;
+  try {
+    tagged[INFO] = describe; // a plain property: this runs on every answer
+  } catch {
+    // a frozen Response: unwrap() names it by its URL
+  }
 }
 
 export function requestInfoOf(response: Response): RequestInfo {
-  return (response as Tagged)[INFO] ?? { method: "HTTP", path: pathOf(response.url) };
+  const info = (response as Tagged)[INFO];
+  if (typeof info === "function") return info();
+  return info ?? { method: "HTTP", path: pathOf(response.url) };
 }
 
 /** Reads a per-request option that openapi-fetch copied onto the Request from the call's init. */

@@ -15,9 +15,20 @@ import {
   isTimeoutError,
 } from "../errors/index.js";
 import type { Log } from "../secrets/logger.js";
-import { deriveOperation, operationContextOf, setOperationContext } from "./operation-context.js";
-import { describeRequest, rebuildRequest, requestOption } from "./request-info.js";
-import { checkCallLimits, type FetchLike } from "./transport.js";
+import {
+  deriveOperation,
+  operationContextOf,
+  setOperationContext,
+  type OperationContext,
+} from "./operation-context.js";
+import {
+  describeRequest,
+  rebuildRequest,
+  requestOption,
+  type RequestInfo,
+} from "./request-info.js";
+import type { FetchLike } from "./exchange.js";
+import { checkCallLimits } from "./transport.js";
 
 /** How calls are retried. Every field is optional; unset fields keep the defaults. */
 export interface RetryOptions {
@@ -115,9 +126,6 @@ export function resolveRetry(
 
 const IDEMPOTENT_METHODS = new Set(["GET", "HEAD", "OPTIONS", "PUT", "DELETE"]);
 
-/** The signal of a call that passed none: it never aborts. */
-const NEVER = new AbortController().signal;
-
 /** Milliseconds a `Retry-After` header asks for (seconds or an HTTP date), if it is valid. */
 export function retryAfterMs(header: string | null, now = Date.now()): number | undefined {
   if (header === null || header.trim() === "") return undefined;
@@ -132,8 +140,9 @@ function backoffMs(policy: ResolvedRetry, retry: number): number {
   return ceiling / 2 + Math.random() * (ceiling / 2); // "equal jitter": never zero, never more than the ceiling
 }
 
-type Outcome = { response: Response } | { error: unknown };
-type Context = ReturnType<typeof operationContextOf>;
+/** How one send ended. */
+export type Outcome = { response: Response } | { error: unknown };
+type Context = OperationContext | undefined;
 
 function copyWithBody(request: Request, body: ArrayBuffer | string, context: Context): Request {
   const attempt = rebuildRequest(request, body);
@@ -153,6 +162,28 @@ export interface RetryingFetchOptions {
   basePath?: string;
 }
 
+/** What the retry loop knows of a call. */
+export interface Attempts {
+  policy: ResolvedRetry;
+  /** The body resends are built from: the text the SDK's client serialized, or bytes read. */
+  body: string | ArrayBuffer | undefined;
+  /** The first attempt's Request still carries its body, unread. */
+  unread: boolean;
+  operation: OperationContext | undefined;
+  /** An earlier send of this call reached the server (this is the 401 replay). */
+  resend: boolean;
+  /** The caller's signal, when the call passed one. */
+  signal: AbortSignal | undefined;
+  log: Log | undefined;
+  /** Names the request, for log lines and errors (called only when one needs it). */
+  describe: () => RequestInfo;
+}
+
+/**
+ * The retrying `fetch` for clients users assemble from the building blocks: the call's policy,
+ * operation and body read from the Request (its per-call options, its context, its body read
+ * once), then the same loop the SDK's client runs.
+ */
 export function createRetryingFetch(inner: FetchLike, options: RetryingFetchOptions): FetchLike {
   return async (input, init) => {
     const request = input instanceof Request ? input : new Request(input, init);
@@ -160,10 +191,9 @@ export function createRetryingFetch(inner: FetchLike, options: RetryingFetchOpti
     const perCall = requestOption<RetryOptions | false>(request, "retry");
     const policy = perCall === undefined ? options.policy : resolveRetry(perCall, options.policy);
     let context = operationContextOf(request);
-    // The SDK's own client serialized the body already: the Request goes out unread, and a resend
-    // is built from the same text. Otherwise the body is read once, here.
+    // Serialized by the SDK: the Request goes out unread, and a resend is built from the same
+    // text. Otherwise the body is read once, here.
     const body = context?.bodyText ?? (request.body ? await request.arrayBuffer() : undefined);
-    const unread = context?.bodyText !== undefined;
     // A middleware of the caller's may have replaced the Request the SDK tagged: read it again.
     if (!context) {
       context = deriveOperation(
@@ -175,105 +205,131 @@ export function createRetryingFetch(inner: FetchLike, options: RetryingFetchOpti
     }
     const signal =
       context?.callerSignal !== undefined
-        ? (context.callerSignal ?? NEVER)
+        ? (context.callerSignal ?? undefined)
         : (context?.first?.signal ?? request.signal);
-    const method = request.method;
-    // Named only when a log line or an error needs it.
-    let named: { method: string; path: string } | undefined;
-    const name = () => (named ??= describeRequest(request));
-    const idempotent = IDEMPOTENT_METHODS.has(method);
+    let named: RequestInfo | undefined;
+    return sendWithRetries(
+      request,
+      {
+        policy,
+        body,
+        unread: context?.bodyText !== undefined,
+        operation: context,
+        resend: context?.resend === true,
+        signal,
+        log: options.log,
+        describe: () => (named ??= describeRequest(request)),
+      },
+      inner,
+    );
+  };
+}
 
-    // Whether an earlier send of this call reached the server (a 401 replay always follows one,
-    // and every attempt but a provably unsent one counts): a duplicate refusal then means it
-    // landed. And whether one of them may have landed without our knowing (no answer, a 5xx):
-    // then only a success settles the call. A 4xx earlier answer was a refusal, known.
-    let sentBefore = context?.resend === true;
-    let unknownBefore = false;
-    const ambiguous = (outcome: Outcome, why = describe(outcome), recorded = false) => {
-      const status = "response" in outcome ? outcome.response.status : undefined;
-      return new AmbiguousOutcomeError(
-        {
-          method,
-          path: name().path,
-          originatorConversationId: context?.originatorConversationId,
-          ...(status ? { status } : {}),
-          recorded,
-          why,
-        },
-        "error" in outcome ? { cause: outcome.error } : {},
-      );
-    };
+/**
+ * Sends a call, retrying as its policy allows: a fresh Request per attempt when it has a body
+ * (sending consumes one), the first sent as it is.
+ */
+export async function sendWithRetries(
+  request: Request,
+  attempts: Attempts,
+  send: (attempt: Request) => Promise<Response>,
+  firstOutcome?: Outcome,
+): Promise<Response> {
+  const { policy, body, unread, operation: context, signal, describe } = attempts;
+  const method = request.method;
+  const idempotent = IDEMPOTENT_METHODS.has(method);
 
-    for (let retry = 0; ; retry++) {
-      if (signal.aborted) {
-        if (context?.moneyMoving && unknownBefore) {
-          throw ambiguous({ error: signal.reason }, "the call was aborted");
-        }
-        throw signal.reason;
+  // Whether an earlier send of this call reached the server (a 401 replay always follows one,
+  // and every attempt but a provably unsent one counts): a duplicate refusal then means it
+  // landed. And whether one of them may have landed without our knowing (no answer, a 5xx):
+  // then only a success settles the call. A 4xx earlier answer was a refusal, known.
+  let sentBefore = attempts.resend;
+  let unknownBefore = false;
+  const ambiguous = (outcome: Outcome, why = describeOutcome(outcome), recorded = false) => {
+    const status = "response" in outcome ? outcome.response.status : undefined;
+    return new AmbiguousOutcomeError(
+      {
+        method,
+        path: describe().path,
+        originatorConversationId: context?.originatorConversationId,
+        ...(status ? { status } : {}),
+        recorded,
+        why,
+      },
+      "error" in outcome ? { cause: outcome.error } : {},
+    );
+  };
+
+  for (let retry = 0; ; retry++) {
+    const sent = retry === 0 && firstOutcome !== undefined; // the first send, made by the caller
+    if (signal?.aborted && !sent) {
+      if (context?.moneyMoving && unknownBefore) {
+        throw ambiguous({ error: signal.reason }, "the call was aborted");
       }
+      throw signal.reason;
+    }
+    let outcome: Outcome;
+    if (sent) {
+      outcome = firstOutcome;
+    } else {
       // A request without a body can be sent as it is, again and again; one with a body needs a
       // fresh Request per attempt, since sending consumes it.
       const attempt =
         body === undefined || (unread && retry === 0)
           ? request
           : copyWithBody(request, body, context);
-
-      let outcome: Outcome;
       try {
-        outcome = { response: await inner(attempt) };
+        outcome = { response: await send(attempt) };
       } catch (error) {
         outcome = { error };
       }
-
-      // Aborted while this attempt was under way: it may have been sent. The abort's reason is
-      // the caller's (it may even be another call's error), never this call's outcome.
-      if ("error" in outcome && signal.aborted && outcome.error === signal.reason) {
-        if (context?.moneyMoving) throw ambiguous(outcome, "the call was aborted");
-        throw signal.reason;
-      }
-
-      // The API refused a repeated send of this call as a duplicate: an earlier send landed.
-      if (sentBefore && (await refusedAsDuplicate(outcome, context))) {
-        throw ambiguous(
-          outcome,
-          "an earlier send of this request was recorded: the API refused the resend as a duplicate",
-          true,
-        );
-      }
-
-      const wait =
-        retry < policy.retries ? retryDelay(outcome, policy, retry, idempotent) : undefined;
-      if (wait !== undefined) {
-        options.log?.(
-          "info",
-          `${method} ${name().path} failed (${describe(outcome)}); retry ${retry + 1} of ${policy.retries} in ${Math.round(wait)} ms`,
-        );
-        if ("response" in outcome) await outcome.response.body?.cancel().catch(() => undefined);
-        sentBefore ||= mayHaveReachedServer(outcome);
-        unknownBefore ||= isAmbiguous(outcome);
-        try {
-          await sleep(wait, signal);
-        } catch (reason) {
-          // Aborted while waiting: a money-moving send that may have landed stays unknown.
-          if (context?.moneyMoving && unknownBefore) {
-            throw ambiguous({ error: reason }, "the call was aborted before it could be resent");
-          }
-          throw reason;
-        }
-        continue;
-      }
-      // After a send that may have landed unknown to us, only a success settles a payment:
-      // anything else (a 4xx, a refused connection) says nothing of the earlier send.
-      if (
-        context?.moneyMoving &&
-        (isAmbiguous(outcome) || (unknownBefore && !succeeded(outcome)))
-      ) {
-        throw ambiguous(outcome);
-      }
-      if ("error" in outcome) throw outcome.error;
-      return outcome.response;
     }
-  };
+
+    // Aborted while this attempt was under way: it may have been sent. The abort's reason is
+    // the caller's (it may even be another call's error), never this call's outcome.
+    if ("error" in outcome && signal?.aborted && outcome.error === signal.reason) {
+      if (context?.moneyMoving) throw ambiguous(outcome, "the call was aborted");
+      throw signal.reason;
+    }
+
+    // The API refused a repeated send of this call as a duplicate: an earlier send landed.
+    if (sentBefore && (await refusedAsDuplicate(outcome, context))) {
+      throw ambiguous(
+        outcome,
+        "an earlier send of this request was recorded: the API refused the resend as a duplicate",
+        true,
+      );
+    }
+
+    const wait =
+      retry < policy.retries ? retryDelay(outcome, policy, retry, idempotent) : undefined;
+    if (wait !== undefined) {
+      attempts.log?.(
+        "info",
+        `${method} ${describe().path} failed (${describeOutcome(outcome)}); retry ${retry + 1} of ${policy.retries} in ${Math.round(wait)} ms`,
+      );
+      if ("response" in outcome) await outcome.response.body?.cancel().catch(() => undefined);
+      sentBefore ||= mayHaveReachedServer(outcome);
+      unknownBefore ||= isAmbiguous(outcome);
+      try {
+        await sleep(wait, signal);
+      } catch (reason) {
+        // Aborted while waiting: a money-moving send that may have landed stays unknown.
+        if (context?.moneyMoving && unknownBefore) {
+          throw ambiguous({ error: reason }, "the call was aborted before it could be resent");
+        }
+        throw reason;
+      }
+      continue;
+    }
+    // After a send that may have landed unknown to us, only a success settles a payment:
+    // anything else (a 4xx, a refused connection) says nothing of the earlier send.
+    if (context?.moneyMoving && (isAmbiguous(outcome) || (unknownBefore && !succeeded(outcome)))) {
+      throw ambiguous(outcome);
+    }
+    if ("error" in outcome) throw outcome.error;
+    return outcome.response;
+  }
 }
 
 function succeeded(outcome: Outcome): boolean {
@@ -326,7 +382,7 @@ function isAmbiguous(outcome: Outcome): boolean {
   return isTimeoutError(error) || isInvalidResponseError(error) || !isAlmaraPayError(error);
 }
 
-function describe(outcome: Outcome): string {
+function describeOutcome(outcome: Outcome): string {
   if ("response" in outcome) return `HTTP ${outcome.response.status}`;
   const { error } = outcome;
   if (isTimeoutError(error)) return `timed out after ${error.timeoutMs} ms`;

@@ -265,12 +265,15 @@ describe("package checks", () => {
  * checked, the digest cache key, every option checked at construction, the browser guard) to about
  * 12.3 kB (the attack round added cause copies that survive Proxies and getters, JSON-aware
  * scrubbing of error answers, expiring tokens); the client's own typed methods, which prepare each
- * call once (and read what a caller's middleware replaced), brought it to about 13.1 kB. Every export adds about 20.7 kB (the whole API), the difference being mostly the
+ * call once (and read what a caller's middleware replaced), brought it to about 13.1 kB; the
+ * fast path (per-call options checked in the call's context, the first send outside the retry
+ * loop, a fresh token set without a wait, the transport split into `exchange` and its Request
+ * wrapper) to about 13.5 kB. Every export adds about 21.6 kB (the whole API), the difference being mostly the
  * callback schemas, the seven outcome lookups, the callback confirmations and the delivery guard,
  * which grow with the API the spec covers. The budgets leave some room, so growth beyond it is a
  * decision, not an accident.
  */
-const BUDGET = { everyExport: 21.5 * 1024, clientOnly: 13.5 * 1024 };
+const BUDGET = { everyExport: 21.75 * 1024, clientOnly: 13.75 * 1024 };
 
 describe("the core entry (dist/index.js)", () => {
   it("bundles for a neutral platform: no node: built-ins, no Node-only globals", async () => {
