@@ -61,8 +61,9 @@ export function createAuthMiddleware(options: AuthMiddlewareOptions): Middleware
     },
 
     onResponse({ request, response, options: clientOptions }) {
-      tagResponse(response, () => describeRequest(request));
       const call = callOf(clientOptions.fetch);
+      // A Response a caller's middleware made names the call too (the id is the call's).
+      tagResponse(response, () => describeRequest(request, call?.operation));
       let first: Sent | undefined;
       if (call) {
         first = call.token === undefined ? undefined : { token: call.token, body: call.body };
@@ -110,7 +111,7 @@ export function createAuthMiddleware(options: AuthMiddlewareOptions): Middleware
     const context = call ? undefined : operationContextOf(request);
     if (context) setOperationContext(again, { ...context, resend: true });
     const answer = await (clientOptions.fetch as FetchLike)(again);
-    tagResponse(answer, () => describeRequest(again));
+    tagResponse(answer, () => describeRequest(again, call?.operation));
     return answer;
   }
 }

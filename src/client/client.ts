@@ -13,7 +13,7 @@ import {
 import { exchange, type Send } from "../pipeline/exchange.js";
 import { createLog } from "../secrets/logger.js";
 import { deriveOperation } from "../pipeline/operation-context.js";
-import { describeRequest, type RequestInfo } from "../pipeline/request-info.js";
+import { describeRequest, rebuildRequest, type RequestInfo } from "../pipeline/request-info.js";
 import { sendWithRetries, type Outcome, type RetryOptions } from "../pipeline/retry.js";
 import type { paths } from "../generated/schema.js";
 import { resolveOptions, type AlmaraPayOptions } from "./options.js";
@@ -101,6 +101,17 @@ export interface AlmaraPayClient {
 const METHODS = ["GET", "PUT", "POST", "DELETE", "OPTIONS", "HEAD", "PATCH", "TRACE"] as const;
 
 /**
+ * A send that ends in an error leaves no token to replay: a caller's `onError` that answers in
+ * its place (a 401, say) must not make the auth middleware resend what may have landed.
+ */
+function failing(sending: Promise<Response>, call: CallContext): Promise<Response> {
+  return sending.catch((error: unknown) => {
+    call.token = undefined;
+    throw error;
+  });
+}
+
+/**
  * Creates an Almara Pay client: an openapi-fetch client over the spec's `paths`, with the auth
  * middleware applied, a per-request timeout, safe retries and an `originatorConversationId` for every
  * request that takes one. Options are checked here, once.
@@ -168,14 +179,28 @@ export function createAlmaraPay(options: AlmaraPayOptions): AlmaraPayClient {
         first,
       );
     // The common case settled without the retry loop: the first send of a call, a success.
-    if (call.sends > 1 || call.signal?.aborted) return retry();
+    if (call.sends > 1 || call.signal?.aborted) return failing(retry(), call);
     return exchange(request, each).then(
-      (response) => (response.ok ? response : retry({ response })),
-      (error: unknown) => retry({ error }),
+      (response) => (response.ok ? response : failing(retry({ response }), call)),
+      (error: unknown) => failing(retry({ error }), call),
     );
   };
-  const send = (request: Request, call: CallContext): Promise<Response> => {
+  const send = (sent: Request, call: CallContext): Promise<Response> => {
     call.sends += 1;
+    let request = sent;
+    if (request.bodyUsed) {
+      // A caller's middleware read the body (to sign it, say) and passed the Request on: what it
+      // read is what the SDK serialized, so that is what is sent.
+      if (call.body === undefined || (call.request !== undefined && call.request !== sent)) {
+        return Promise.reject(
+          new TypeError(
+            "almara-pay: a middleware read the request's body and did not replace the Request, so nothing is left to send",
+          ),
+        );
+      }
+      request = rebuildRequest(request, call.body);
+      if (call.request === sent) call.request = request;
+    }
     const replaced = call.sends === 1 && call.request !== undefined && request !== call.request;
     if (!replaced && (call.body !== undefined || call.sends > 1 || !request.body)) {
       return dispatch(request, call);

@@ -22,7 +22,7 @@ interface State {
   text: string | undefined;
   parsed: { value: unknown } | undefined;
   stream: ReadableStream<Uint8Array> | null | undefined;
-  /** Names the request it answered (see `tagResponse`). */
+  /** Names the request it answered (see `tagResponse`; callers cache what it returns). */
   describe: (() => RequestInfo) | undefined;
 }
 
@@ -49,7 +49,7 @@ async function arrayBuffer(this: Buffered): Promise<ArrayBuffer> {
 const prototype = Object.create(Response.prototype, {
   [INFO]: {
     get(this: Buffered) {
-      return this[STATE].describe;
+      return this[STATE].describe?.();
     },
   },
   body: {

@@ -105,14 +105,21 @@ export function prepareCall(
       "almara-pay: a call cannot pass its own fetch (it would bypass timeouts, retries and money safety); pass fetch to createAlmaraPay",
     );
   }
+  const signal = init?.signal ?? undefined;
+  if (signal !== undefined && !isSignal(signal)) {
+    throw new TypeError("almara-pay: the call's signal must be an AbortSignal");
+  }
   const meta = operationMeta[`${method} ${path}`];
   const parseAs = init?.parseAs ?? (meta?.textAnswer ? "text" : "json");
   let body = init?.body;
   // Serialized here, once, as openapi-fetch would (JSON): the retry and the replay reuse the text.
+  // openapi-fetch serializes any such body as JSON too, unless it is form-encoded or the call
+  // brings its own serializer; a Content-Type of the call's own does not change the JSON.
   const serializeHere =
     (isRecord(body) || Array.isArray(body)) &&
+    !(typeof FormData !== "undefined" && body instanceof FormData) &&
     init?.bodySerializer === undefined &&
-    !hasContentType(init?.headers);
+    !isFormEncoded(init?.headers);
   let text = serializeHere ? serialize(body) : undefined;
   // The id and the money-moving fields are read from what is sent: a getter, a toJSON or a class
   // instance can make the text say something else than the object's own fields.
@@ -134,7 +141,7 @@ export function prepareCall(
     timeoutMs: checkCallLimit("timeoutMs", init?.timeoutMs) ?? defaults.timeoutMs,
     maxResponseBytes:
       checkCallLimit("maxResponseBytes", init?.maxResponseBytes) ?? defaults.maxResponseBytes,
-    signal: init?.signal ?? undefined,
+    signal,
     request: undefined,
     sends: 0,
     token: undefined,
@@ -149,6 +156,19 @@ export function prepareCall(
     next.bodySerializer = () => serialized;
   }
   return next;
+}
+
+/** An AbortSignal (of this realm or another: a test DOM's), not a look-alike that cannot be followed. */
+function isSignal(value: unknown): value is AbortSignal {
+  if (value instanceof AbortSignal) return true;
+  const signal = value as Partial<AbortSignal> | null;
+  return (
+    typeof signal === "object" &&
+    signal !== null &&
+    typeof signal.aborted === "boolean" &&
+    typeof signal.addEventListener === "function" &&
+    typeof signal.removeEventListener === "function"
+  );
 }
 
 /** The body as JSON; a usage error naming the body when it cannot be (a cycle, a BigInt). */
@@ -168,11 +188,17 @@ function withField(text: string, field: string, value: string): string {
   return text === "{}" ? `{${added}}` : `{${added},${text.slice(1)}`;
 }
 
-/** Whether the call sets its own Content-Type (then openapi-fetch serializes as it says). */
-function hasContentType(headers: unknown): boolean {
+/** Whether the call's headers make openapi-fetch form-encode the body. */
+function isFormEncoded(headers: unknown): boolean {
   if (headers === undefined || headers === null) return false;
-  if (headers instanceof Headers) return headers.has("content-type");
+  const form = (value: unknown) =>
+    typeof value === "string" && value.trim().toLowerCase() === "application/x-www-form-urlencoded";
+  if (headers instanceof Headers) return form(headers.get("content-type"));
   if (Array.isArray(headers))
-    return headers.some(([name]) => String(name).toLowerCase() === "content-type");
-  return Object.keys(headers).some((name) => name.toLowerCase() === "content-type");
+    return headers.some(
+      ([name, value]) => String(name).toLowerCase() === "content-type" && form(value),
+    );
+  return Object.entries(headers).some(
+    ([name, value]) => name.toLowerCase() === "content-type" && form(value),
+  );
 }

@@ -20,7 +20,7 @@ export interface RequestInfo {
  * another copy of the SDK (a second bundle) reads it too.
  */
 export const INFO = Symbol.for("almara-pay.request-info");
-type Tagged = Response & { [INFO]?: RequestInfo | (() => RequestInfo) };
+type Tagged = Response & { [INFO]?: RequestInfo };
 
 export function describeRequest(
   request: Request,
@@ -34,21 +34,22 @@ export function describeRequest(
   };
 }
 
-/** Records which request a Response answered, described only when first read (an error needs it). */
+/**
+ * Records which request a Response answered, described only when first read (an error needs it).
+ * The value read is a `RequestInfo`, whichever copy of the SDK reads it.
+ */
 export function tagResponse(response: Response, describe: () => RequestInfo): void {
-  const tagged = response as Tagged;
-  if (tagged[INFO] !== undefined) return;
+  if (INFO in response) return; // tagged, or served by the SDK (its prototype answers)
+  let info: RequestInfo | undefined;
   try {
-    tagged[INFO] = describe; // a plain property: this runs on every answer
+    Object.defineProperty(response, INFO, { get: () => (info ??= describe()) });
   } catch {
     // a frozen Response: unwrap() names it by its URL
   }
 }
 
 export function requestInfoOf(response: Response): RequestInfo {
-  const info = (response as Tagged)[INFO];
-  if (typeof info === "function") return info();
-  return info ?? { method: "HTTP", path: pathOf(response.url) };
+  return (response as Tagged)[INFO] ?? { method: "HTTP", path: pathOf(response.url) };
 }
 
 /** Reads a per-request option that openapi-fetch copied onto the Request from the call's init. */

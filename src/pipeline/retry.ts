@@ -374,9 +374,15 @@ function retryDelay(
   return asked <= policy.maxRetryAfterMs ? asked : undefined;
 }
 
-/** A money-moving request's outcome is unknown unless it was refused (4xx) or never sent. */
+/**
+ * A money-moving request's outcome is unknown unless it was refused (4xx) or never sent. A 3xx
+ * is unknown too: a POST answered "see other" may well have been carried out.
+ */
 function isAmbiguous(outcome: Outcome): boolean {
-  if ("response" in outcome) return outcome.response.status >= 500;
+  if ("response" in outcome) {
+    const { status } = outcome.response;
+    return status >= 500 || (status >= 300 && status < 400);
+  }
   const { error } = outcome;
   if (isNetworkError(error)) return error.requestSent;
   return isTimeoutError(error) || isInvalidResponseError(error) || !isAlmaraPayError(error);

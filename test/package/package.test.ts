@@ -268,12 +268,14 @@ describe("package checks", () => {
  * call once (and read what a caller's middleware replaced), brought it to about 13.1 kB; the
  * fast path (per-call options checked in the call's context, the first send outside the retry
  * loop, a fresh token set without a wait, the transport split into `exchange` and its Request
- * wrapper) to about 13.5 kB. Every export adds about 21.6 kB (the whole API), the difference being mostly the
+ * wrapper) to about 13.5 kB, and that path's attack round (a signal checked, a body a middleware
+ * read sent again, bodies that are not bytes or never yield, network-error Responses) to about
+ * 13.9 kB. Every export adds about 22 kB (the whole API), the difference being mostly the
  * callback schemas, the seven outcome lookups, the callback confirmations and the delivery guard,
  * which grow with the API the spec covers. The budgets leave some room, so growth beyond it is a
  * decision, not an accident.
  */
-const BUDGET = { everyExport: 21.75 * 1024, clientOnly: 13.75 * 1024 };
+const BUDGET = { everyExport: 22.25 * 1024, clientOnly: 14.25 * 1024 };
 
 describe("the core entry (dist/index.js)", () => {
   it("bundles for a neutral platform: no node: built-ins, no Node-only globals", async () => {

@@ -5,6 +5,7 @@
  * blocks assembled by hand keep the money rules too.
  */
 import { randomUUID } from "node:crypto";
+import { inspect } from "node:util";
 import createClient from "openapi-fetch";
 import { fetch as undiciFetch } from "undici";
 import { afterEach, describe, expect, it } from "vitest";
@@ -18,6 +19,8 @@ import {
   DEFAULT_RETRY,
   findPaymentOutcome,
   isAmbiguousOutcomeError,
+  originatorConversationIdOf,
+  unwrap,
   type AlmaraPayOptions,
   type paths,
 } from "../../src/index.js";
@@ -213,5 +216,175 @@ describe("the building blocks, assembled as the README says, without a basePath"
     expect(error).toMatchObject({
       originatorConversationId: sandbox.transactions()[0]!.originatorConversationId,
     });
+  });
+});
+
+describe("the call path attacked again (each case failed before its fix)", () => {
+  const token = "t0ken-0123456789abcdef";
+  const payment = () => ({ ...billPayment });
+  /** A client whose fetch answers the token endpoint and hands every other Request to `api`. */
+  function fake(api: (request: Request) => Response | Promise<Response>) {
+    const sent: string[] = [];
+    const pay = createAlmaraPay({
+      baseUrl: "https://api.almara.test",
+      clientId: "client",
+      clientSecret: "s3cret-0123456789",
+      retry: { baseDelayMs: 1, maxDelayMs: 2 },
+      fetch: async (request) => {
+        if (request.url.endsWith("/connect/token")) {
+          return Response.json({ access_token: token, token_type: "Bearer", expires_in: 3600 });
+        }
+        sent.push(request.bodyUsed ? "(used)" : await request.clone().text());
+        return api(request);
+      },
+    });
+    return { pay, sent };
+  }
+  const refused = () =>
+    Response.json({ errors: { amount: ["too high"] }, status: 400 }, { status: 400 });
+
+  it("a signal that is not an AbortSignal is a usage error, and nothing is sent", async () => {
+    const { pay, sent } = fake(() => Response.json({ message: "accepted" }));
+    const signal = { aborted: false, addEventListener() {} } as unknown as AbortSignal;
+    const error = await failure(pay.POST("/v1/bill-payments", { body: payment(), signal }));
+    expect(error).toBeInstanceOf(TypeError);
+    expect(String(error)).toMatch(/signal/);
+    expect(sent).toEqual([]);
+  });
+
+  it("a Response a caller's middleware made still names the call's id", async () => {
+    const { pay } = fake(refused);
+    pay.use({
+      async onResponse({ response }) {
+        return new Response(await response.clone().text(), response);
+      },
+    });
+    const result = await pay.POST("/v1/bill-payments", {
+      body: { ...payment(), originatorConversationId: "mine-42" },
+    });
+    expect(originatorConversationIdOf(result)).toBe("mine-42");
+    const error = await failure(unwrap(Promise.resolve(result)));
+    expect(error).toMatchObject({ originatorConversationId: "mine-42", path: "/v1/bill-payments" });
+  });
+
+  it("what a Response answered reads as plain data under the shared key (another copy of the SDK reads it)", async () => {
+    const { pay } = fake(refused);
+    const { response } = await pay.POST("/v1/bill-payments", {
+      body: { ...payment(), originatorConversationId: "mine-43" },
+    });
+    const info = (response as unknown as Record<symbol, unknown>)[
+      Symbol.for("almara-pay.request-info")
+    ];
+    expect(info).toEqual({
+      method: "POST",
+      path: "/v1/bill-payments",
+      originatorConversationId: "mine-43",
+    });
+  });
+
+  it("a call's own JSON Content-Type still sends the id and the JSON the body's toJSON makes", async () => {
+    const { pay, sent } = fake(() => new Response("oops", { status: 500 }));
+    const body = { toJSON: () => payment() } as unknown as ReturnType<typeof payment>;
+    const error = await failure(
+      pay.POST("/v1/bill-payments", { body, headers: { "Content-Type": "application/json" } }),
+    );
+    // A payment (read from what is sent), so a 500 leaves it ambiguous, under the id sent.
+    expect(isAmbiguousOutcomeError(error), String(error)).toBe(true);
+    expect(sent).toHaveLength(1);
+    const wire = JSON.parse(sent[0]!) as Record<string, unknown>;
+    expect(wire).toMatchObject({ ...payment(), originatorConversationId: expect.any(String) });
+    expect(error).toMatchObject({ originatorConversationId: wire.originatorConversationId });
+  });
+
+  it("a caller's onError that answers 401 in place of an unknown outcome never resends the payment", async () => {
+    const { pay, sent } = fake(() => new Promise<Response>(() => undefined));
+    pay.use({ onError: () => new Response("", { status: 401 }) });
+    const result = await pay.POST("/v1/bill-payments", { body: payment(), timeoutMs: 50 });
+    expect(result.response.status).toBe(401);
+    expect(sent).toHaveLength(1);
+  });
+
+  it("a middleware that reads the body to sign it: the payment is sent once, with the body it read", async () => {
+    const { pay, sent } = fake(() => Response.json({ message: "accepted" }));
+    let signed = "";
+    pay.use({
+      async onRequest({ request }) {
+        signed = await request.text();
+        request.headers.set("x-signature", String(signed.length));
+        return undefined;
+      },
+    });
+    const { data, error } = await pay.POST("/v1/bill-payments", { body: payment() });
+    expect(error).toBeUndefined();
+    expect(data).toEqual({ message: "accepted" });
+    expect(sent).toEqual([signed]);
+  });
+
+  it("an in-process body that never ends, in empty chunks or in text, is stopped by the timeout or refused", async () => {
+    const empty = fake(
+      () =>
+        new Response(
+          new ReadableStream({
+            pull(controller) {
+              controller.enqueue(new Uint8Array(0));
+            },
+          }),
+        ),
+    );
+    const timedOut = await failure(
+      empty.pay.GET("/v1/bill-services", { timeoutMs: 50, retry: false }),
+    );
+    expect(timedOut).toMatchObject({ name: "TimeoutError" });
+    const text = fake(
+      () =>
+        new Response(
+          new ReadableStream<string>({
+            pull(controller) {
+              controller.enqueue("text, not bytes");
+            },
+          }) as unknown as ReadableStream<Uint8Array>,
+        ),
+    );
+    const notBytes = await failure(text.pay.GET("/v1/bill-services", { retry: false }));
+    expect(notBytes).toMatchObject({ name: "InvalidResponseError" });
+  });
+
+  it("a body whose reader has no cancel is still cut off at maxResponseBytes as an unreadable answer", async () => {
+    const { pay } = fake(() => {
+      const answer = new Response("{}");
+      const reader = { read: async () => ({ done: false, value: new Uint8Array(4096) }) };
+      Object.defineProperty(answer, "body", { get: () => ({ getReader: () => reader }) });
+      return answer;
+    });
+    const error = await failure(
+      pay.GET("/v1/bill-services", { maxResponseBytes: 10_000, retry: false }),
+    );
+    expect(error).toMatchObject({ name: "InvalidResponseError" });
+  });
+
+  it("a 2xx that is not JSON keeps no parser message (it quotes the body, and a part of a token)", async () => {
+    const { pay } = fake(
+      () =>
+        new Response(`{"a": xx${token}`, {
+          headers: { "content-type": "application/json" },
+        }),
+    );
+    const error = await failure(pay.GET("/v1/bill-services", { retry: false }));
+    expect(error).toMatchObject({ name: "InvalidResponseError" });
+    const shown = inspect(error, { depth: 10, showHidden: true }) + JSON.stringify(error);
+    for (let i = 0; i + 8 <= token.length; i++) expect(shown).not.toContain(token.slice(i, i + 8));
+  });
+
+  it("a network error in Response form, or a 3xx, leaves a payment's outcome unknown", async () => {
+    const networkError = fake(() => Response.error());
+    const first = await failure(networkError.pay.POST("/v1/bill-payments", { body: payment() }));
+    expect(isAmbiguousOutcomeError(first), String(first)).toBe(true);
+    expect(networkError.sent).toHaveLength(1);
+    const seeOther = fake(
+      () => new Response(null, { status: 303, headers: { location: "/v1/bill-payments/1" } }),
+    );
+    const second = await failure(seeOther.pay.POST("/v1/bill-payments", { body: payment() }));
+    expect(isAmbiguousOutcomeError(second), String(second)).toBe(true);
+    expect(seeOther.sent).toHaveLength(1);
   });
 });
