@@ -55,7 +55,9 @@ export interface AlmaraPayOptions {
    */
   retry?: RetryOptions | false;
   /**
-   * The fetch to use (a test double, or a fetch with a proxy agent).
+   * The fetch to use (a test double, or a fetch with a proxy agent). It is called with the
+   * platform's `Request` and an `init` whose `signal` the timeout and the caller's abort use: a
+   * wrapper must pass `init` on, or an abandoned request keeps its connection.
    * @default globalThis.fetch, looked up at each call
    */
   fetch?: FetchLike;
