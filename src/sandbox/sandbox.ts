@@ -1,0 +1,346 @@
+/**
+ * The sandbox as a fetch handler: routing by the spec's operations, CORS, bearer checks, request
+ * validation against the spec, fault injection, the request log, settlement and callbacks. No
+ * socket: `startSandbox` (server.ts) puts it behind node:http, and `sandbox.fetch` works as the
+ * SDK's `fetch`, behind MSW, or under `Deno.serve`, `Bun.serve` or a Worker.
+ */
+import { oauthError, problem, validationProblem, type Answer } from "./answers.js";
+import { corsHeaders, isPreflight, originCheck, preflight } from "./cors.js";
+import { Faults, Hangs, type Fault } from "./faults.js";
+import { handlers } from "./handlers.js";
+import { checkBody, checkQuery } from "./request-checks.js";
+import { LOG_LIMIT, Settlements, logEntry } from "./settlement.js";
+import { findOperation, operations } from "./spec.js";
+import { SandboxState } from "./state.js";
+import type {
+  CallbackDelivery,
+  LoggedRequest,
+  RecordedTransaction,
+  SandboxCredentials,
+  SandboxHandler,
+  SandboxOptions,
+} from "./types.js";
+
+/** The largest request body read: a longer one is answered 413. */
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+/** What the node:http adapter does instead of answering: drop the connection. */
+export const RESET = Symbol("almara-pay.sandbox.reset");
+export type Outcome = Response | typeof RESET;
+
+/** The handler with what its adapters need beyond `fetch`. */
+export interface SandboxCore extends SandboxHandler {
+  /** Answers a request, or says the connection is to be dropped (a `reset` fault). */
+  respond(request: Request): Promise<Outcome>;
+}
+
+export function createSandbox(options: SandboxOptions = {}): SandboxHandler {
+  const core = createSandboxCore(options);
+  const { respond: _respond, ...handler } = core;
+  return handler;
+}
+
+export function createSandboxCore(options: SandboxOptions = {}): SandboxCore {
+  const credentials: SandboxCredentials = {
+    clientId: options.credentials?.clientId ?? "sandbox-client",
+    clientSecret: options.credentials?.clientSecret ?? "sandbox-secret",
+    scope: options.credentials?.scope ?? "PyPay_api",
+  };
+  const tokenLifetimeSeconds = options.tokenLifetimeSeconds ?? 3600;
+  const allowed = originCheck(options.cors);
+  const state = new SandboxState();
+  const faults = new Faults();
+  const hangs = new Hangs();
+  const requests: LoggedRequest[] = [];
+  const callbacks: CallbackDelivery[] = [];
+  const settlements = new Settlements({
+    settleDelayMs: options.settleDelayMs ?? 1000,
+    callbackHosts: new Set(options.callbackHosts ?? ["127.0.0.1", "localhost", "[::1]"]),
+    deliverCallback: options.deliverCallback,
+    callbacks,
+  });
+  const running = new Set<Promise<unknown>>();
+  let closed = false;
+
+  /** The answer to one request (CORS headers added by `respond`). */
+  async function handle(request: Request, log: LoggedRequest): Promise<Outcome> {
+    const url = new URL(request.url);
+    const reply = (answer: Answer): Response => {
+      log.status = answer.status;
+      return toResponse(answer);
+    };
+    if (closed) return reply(problem(503, "Service Unavailable"));
+    const op = findOperation(request.method, url.pathname);
+    if (!op) {
+      const known = operations.some((o) => o.path === url.pathname);
+      return reply(known ? problem(405, "Method Not Allowed") : problem(404, "Not Found"));
+    }
+    log.operationId = op.operationId;
+    const raw = await readText(request);
+    if (raw === undefined) return reply(problem(413, "Payload Too Large"));
+
+    const fault = faults.take(op.operationId, `${request.method} ${op.path}`);
+    if (fault && "reset" in fault && fault.reset === "before") {
+      log.status = -1;
+      return RESET;
+    }
+    if (fault && "hangMs" in fault) {
+      await hangs.hold(fault.hangMs);
+      // Closed while held: nothing is handled.
+      if (closed) return reply(problem(503, "Service Unavailable"));
+    }
+    // Faults that answer do so now, unless they wait until the request was handled.
+    const answersNow = fault && !("reset" in fault) && !("hangMs" in fault) && !fault.after;
+    if (answersNow) return answerFault(fault, log);
+
+    if (op.secured) {
+      const token = bearerToken(request);
+      if (!token || !state.tokenIsValid(token)) {
+        return reply(
+          oauthError(
+            401,
+            "invalid_token",
+            token ? "The access token is invalid or expired" : "No bearer token was sent",
+          ),
+        );
+      }
+    }
+    const queryErrors = checkQuery(op, url.searchParams);
+    if (Object.keys(queryErrors).length > 0) return reply(validationProblem(queryErrors));
+    const checked = checkBody(op, raw, request.headers.get("content-type") ?? "");
+    if ("status" in checked) return reply(checked);
+    const body = checked.body as Record<string, unknown> | undefined;
+    const sentId = body?.originatorConversationId ?? body?.OriginatorConversationId;
+    if (typeof sentId === "string") log.originatorConversationId = sentId;
+    const lookup = url.searchParams.get("OriginatorConversationId");
+    if (lookup) log.originatorConversationId = lookup;
+
+    const handler = handlers[op.operationId];
+    if (!handler) return reply(problem(501, "Not Implemented"));
+    const answer = handler({
+      body: checked.body,
+      query: url.searchParams,
+      state,
+      credentials,
+      tokenLifetimeSeconds,
+      schedule: (key, settle) => settlements.schedule(key, settle),
+      cancelSettlement: (key) => settlements.cancel(key),
+      webhookUrl: options.webhookUrl,
+      baseUrl: url.origin,
+    });
+    if (fault && "reset" in fault) {
+      log.status = -1;
+      return RESET;
+    }
+    if (fault && !("hangMs" in fault)) return answerFault(fault, log);
+    return reply(answer);
+  }
+
+  async function respond(request: Request): Promise<Outcome> {
+    if (isPreflight(request)) return preflight(request, allowed);
+    const log = logEntry(requests, {
+      method: request.method,
+      path: pathOf(request.url),
+      status: 0,
+    } as LoggedRequest);
+    const handling = handle(request, log).catch((error: unknown) => {
+      (options.onError ?? console.error)(error);
+      log.status = 500;
+      return toResponse(problem(500, "An error occurred while processing your request."));
+    });
+    running.add(handling);
+    try {
+      const outcome = await handling;
+      if (outcome === RESET) return outcome;
+      const cors = corsHeaders(request, allowed);
+      for (const [name, value] of Object.entries(cors)) outcome.headers.set(name, value);
+      return outcome;
+    } finally {
+      running.delete(handling);
+    }
+  }
+
+  async function fetchHandler(
+    input: Request | string | URL,
+    init?: RequestInit,
+  ): Promise<Response> {
+    const request =
+      input instanceof Request && init === undefined ? input : new Request(input, init);
+    const signal = request.signal;
+    if (signal.aborted) throw signal.reason;
+    // As a fetch would: the caller's abort ends the wait (the request may have been handled).
+    const outcome = await new Promise<Outcome>((resolve, reject) => {
+      const onAbort = () => reject(signal.reason);
+      signal.addEventListener("abort", onAbort, { once: true });
+      respond(request)
+        .then(resolve, reject)
+        .finally(() => signal.removeEventListener("abort", onAbort));
+    });
+    if (outcome === RESET) {
+      throw new TypeError("fetch failed", {
+        cause: Object.assign(new Error("other side closed"), { code: "UND_ERR_SOCKET" }),
+      });
+    }
+    return outcome;
+  }
+
+  return {
+    fetch: fetchHandler,
+    respond,
+    credentials,
+    requests,
+    callbacks,
+    injectFault: (operation: string, fault: Fault, times?: number) =>
+      faults.inject(operation, fault, times),
+    transactions: () => [
+      ...[...state.payments.keys()].map((id) => recorded("postBillPayment", id)),
+      ...[...state.payouts.keys()].map((id) => recorded("createPaymentOrder", id)),
+      ...[...state.deposits.keys()].map((id) => recorded("createExpressDeposit", id)),
+      ...[...state.airtime.keys()].map((id) => recorded("purchaseAirtime", id)),
+    ],
+    releaseHangs: () => hangs.releaseAll(),
+    revokeTokens: () => state.tokens.clear(),
+    settleAll: () => settlements.settleAll(),
+    async close() {
+      closed = true;
+      hangs.releaseAll();
+      faults.clear();
+      // Every request being handled finishes (a held one answers 503), then no timer is left.
+      while (running.size > 0) await Promise.allSettled([...running]);
+      await settlements.close();
+    },
+  };
+}
+
+/** The request's body as text, at most MAX_BODY_BYTES of it (undefined past that). */
+async function readText(request: Request): Promise<string | undefined> {
+  if (!request.body) return "";
+  const declared = Number(request.headers.get("content-length") ?? NaN);
+  if (declared > MAX_BODY_BYTES) {
+    await request.body.cancel().catch(() => undefined);
+    return undefined;
+  }
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > MAX_BODY_BYTES) {
+      await reader.cancel().catch(() => undefined);
+      return undefined;
+    }
+    chunks.push(value);
+  }
+  const bytes = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return new TextDecoder().decode(bytes);
+}
+
+function bearerToken(request: Request): string | undefined {
+  const header = request.headers.get("authorization");
+  return header?.startsWith("Bearer ") ? header.slice(7) : undefined;
+}
+
+function pathOf(url: string): string {
+  return new URL(url).pathname;
+}
+
+function recorded(
+  operationId: RecordedTransaction["operationId"],
+  originatorConversationId: string,
+): RecordedTransaction {
+  return { operationId, originatorConversationId };
+}
+
+/** An answer as a Response: JSON, or raw text with its content type. */
+export function toResponse(answer: Answer): Response {
+  const headers = new Headers(answer.headers);
+  let payload: string | null = null;
+  if (answer.text !== undefined) {
+    payload = answer.text;
+    if (answer.contentType !== null)
+      headers.set("Content-Type", answer.contentType ?? "text/plain; charset=utf-8");
+  } else if (answer.body !== undefined) {
+    payload = JSON.stringify(answer.body);
+    headers.set("Content-Type", "application/json; charset=utf-8");
+  }
+  // Statuses a Response cannot give a body (a fault may ask for one: it is dropped).
+  const nullBody = [101, 103, 204, 205, 304].includes(answer.status);
+  if (!nullBody)
+    headers.set("Content-Length", String(new TextEncoder().encode(payload ?? "").byteLength));
+  return new Response(nullBody ? null : (payload ?? ""), { status: answer.status, headers });
+}
+
+/** Answers an answering fault: a canned answer, or a body streamed past any sane size. */
+function answerFault(
+  fault: Exclude<Fault, { hangMs: number } | { reset: "before" | "after" }>,
+  log: LoggedRequest,
+): Response {
+  if ("oversized" in fault) {
+    log.status = 200;
+    const chunk = new TextEncoder().encode("x".repeat(64 * 1024));
+    let sent = 0;
+    // Made as the client reads, so a client that stops reading stops the stream.
+    const body = new ReadableStream<Uint8Array>(
+      {
+        pull(controller) {
+          if (sent === 0) controller.enqueue(new TextEncoder().encode('{"message":"'));
+          if (sent >= fault.oversized) {
+            controller.enqueue(new TextEncoder().encode('"}'));
+            controller.close();
+            return;
+          }
+          controller.enqueue(chunk);
+          sent += chunk.byteLength;
+        },
+      },
+      { highWaterMark: 0 },
+    );
+    return new Response(body, {
+      status: 200,
+      headers: { "Content-Type": "application/json; charset=utf-8" },
+    });
+  }
+  const answer = faultAnswer(fault);
+  log.status = answer.status;
+  return toResponse(answer);
+}
+
+function faultAnswer(fault: Fault): Answer {
+  if ("malformed" in fault)
+    return { status: 200, text: '{"message": {"remarks": ', contentType: "application/json" };
+  if ("empty" in fault) {
+    return {
+      status: 200,
+      text: "",
+      contentType: fault.contentType === null ? null : "application/json",
+    };
+  }
+  if ("raw" in fault)
+    return { status: fault.status ?? 200, text: fault.raw, contentType: fault.contentType };
+  if ("html" in fault) {
+    return {
+      status: fault.html,
+      text: "<html><body><h1>Service Unavailable</h1></body></html>",
+      contentType: "text/html",
+    };
+  }
+  if ("status" in fault) {
+    const headers =
+      fault.retryAfter === undefined ? undefined : { "Retry-After": String(fault.retryAfter) };
+    return {
+      status: fault.status,
+      body: fault.body ?? { title: "Injected fault", status: fault.status },
+      ...(headers ? { headers } : {}),
+    };
+  }
+  return problem(500, "Injected fault");
+}
+
+export { LOG_LIMIT };

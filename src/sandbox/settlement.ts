@@ -1,0 +1,118 @@
+/**
+ * Pending payments settle after a delay and their callbacks are delivered: POSTed over the
+ * network to allowed hosts only (never following a redirect, which could lead anywhere), or
+ * handed to the `deliverCallback` function. Every timer is tracked, so that closing leaves none.
+ */
+import type { Callback } from "./handlers.js";
+import type { CallbackDelivery } from "./types.js";
+
+/** The most entries a log keeps (the oldest go first). */
+export const LOG_LIMIT = 10_000;
+
+/** Appends to a bounded log. */
+export function logEntry<T>(log: T[], entry: T): T {
+  log.push(entry);
+  if (log.length > LOG_LIMIT + LOG_LIMIT / 10) log.splice(0, log.length - LOG_LIMIT);
+  return entry;
+}
+
+export interface SettlementOptions {
+  settleDelayMs: number;
+  callbackHosts: ReadonlySet<string>;
+  deliverCallback: ((request: Request) => Response | Promise<Response>) | undefined;
+  callbacks: CallbackDelivery[];
+}
+
+export class Settlements {
+  readonly #options: SettlementOptions;
+  readonly #pending = new Map<
+    object,
+    { timer: ReturnType<typeof setTimeout>; settle: () => Promise<void> }
+  >();
+  readonly #deliveries = new Set<Promise<void>>();
+
+  constructor(options: SettlementOptions) {
+    this.#options = options;
+  }
+
+  /**
+   * After the settle delay, runs `settle` (which applies the outcome) and delivers the callbacks
+   * it returns, one after the other. `key` identifies what is pending.
+   */
+  schedule(key: object, settle: () => Callback | readonly Callback[] | undefined): void {
+    const run = async () => {
+      clearTimeout(this.#pending.get(key)?.timer);
+      if (!this.#pending.delete(key)) return; // settled already, or stopped
+      const settled = settle() ?? [];
+      const inOrder = "length" in settled ? settled : [settled];
+      const delivery = inOrder.reduce<Promise<void>>(
+        (previous, callback) => previous.then(() => this.#deliver(callback)),
+        Promise.resolve(),
+      );
+      this.#deliveries.add(delivery);
+      await delivery.finally(() => this.#deliveries.delete(delivery));
+    };
+    this.#pending.set(key, {
+      timer: setTimeout(() => void run(), this.#options.settleDelayMs),
+      settle: run,
+    });
+  }
+
+  /** Forgets a pending settlement (a payout that was stopped). */
+  cancel(key: object): void {
+    clearTimeout(this.#pending.get(key)?.timer);
+    this.#pending.delete(key);
+  }
+
+  /** Settles everything pending now and waits for the callbacks. */
+  async settleAll(): Promise<void> {
+    await Promise.all([...this.#pending.values()].map((p) => p.settle()));
+    await Promise.all([...this.#deliveries]);
+  }
+
+  /** Drops what is pending (its timers cleared) and waits for deliveries under way. */
+  async close(): Promise<void> {
+    for (const { timer } of this.#pending.values()) clearTimeout(timer);
+    this.#pending.clear();
+    await Promise.all([...this.#deliveries]);
+  }
+
+  async #deliver(callback: Callback): Promise<void> {
+    const { url } = callback;
+    if (!url) return;
+    const entry = logEntry(this.#options.callbacks, {
+      url,
+      originatorConversationId: callback.originatorConversationId,
+    } as CallbackDelivery);
+    let target: URL;
+    try {
+      target = new URL(url);
+    } catch {
+      entry.error = "the callback URL is not a URL";
+      return;
+    }
+    const init: RequestInit = {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify(callback.body),
+      // A redirect could lead past callbackHosts: the API's answer is the receiver's answer.
+      redirect: "manual",
+      signal: AbortSignal.timeout(5000),
+    };
+    const { deliverCallback } = this.#options;
+    const host = target.host.replace(/:\d+$/, "");
+    if (!deliverCallback && !this.#options.callbackHosts.has(host)) {
+      entry.error = `host ${host} is not in callbackHosts`;
+      return;
+    }
+    try {
+      const answer = deliverCallback
+        ? await deliverCallback(new Request(target, init))
+        : await fetch(target, init);
+      entry.status = answer.status;
+      await answer.body?.cancel();
+    } catch (error) {
+      entry.error = error instanceof Error ? error.message : String(error);
+    }
+  }
+}
