@@ -78,6 +78,7 @@ export function createSandboxCore(options: SandboxOptions = {}): SandboxCore {
     log.operationId = op.operationId;
     const raw = await readText(request);
     if (raw === undefined) return reply(problem(413, "Payload Too Large"));
+    if (closed) return reply(problem(503, "Service Unavailable"));
 
     const fault = faults.take(op.operationId, `${request.method} ${op.path}`);
     if (fault && "reset" in fault && fault.reset === "before") {

@@ -115,7 +115,8 @@ async function write(
   outgoing.end();
   // A body left unread (an answer given before it was read, a 413) is not read later: the
   // connection is closed once the answer is out.
-  if (unread) outgoing.once("finish", () => incoming.socket.destroySoon());
+  const { socket } = incoming;
+  if (unread) outgoing.once("finish", () => socket?.destroySoon());
 }
 
 function drainedOrClosed(response: ServerResponse): Promise<void> {

@@ -3,7 +3,7 @@
  * outcome and, for payments, counts the POSTs the sandbox received: no payment is sent twice.
  */
 import { randomUUID } from "node:crypto";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import {
   createAlmaraPay,
   findPaymentOutcome,
@@ -15,7 +15,7 @@ import {
   type AmbiguousOutcomeError,
 } from "../../src/index.js";
 import { billPayment } from "../support/fixtures.js";
-import { startHarness, type Harness } from "../support/sandbox.js";
+import { SANDBOX_MODES, startHarness, useSandboxMode, type Harness } from "../support/sandbox.js";
 
 let h: Harness | undefined;
 afterEach(async () => {
@@ -56,7 +56,10 @@ async function ambiguous(call: Promise<unknown>): Promise<AmbiguousOutcomeError>
   return error as AmbiguousOutcomeError;
 }
 
-describe("fault matrix", () => {
+describe.each(SANDBOX_MODES)("fault matrix, the sandbox %s", (sandboxMode) => {
+  beforeAll(() => useSandboxMode(sandboxMode));
+  afterAll(() => useSandboxMode("node:http"));
+
   it("1. token endpoint 500: AuthenticationError, nothing sent", async () => {
     await harness();
     h!.sandbox.injectFault("requestToken", { status: 500 });

@@ -3,7 +3,12 @@ import { createServer } from "node:http";
 import { afterEach } from "vitest";
 import type { AddressInfo } from "node:net";
 import { createAlmaraPay, type AlmaraPayClient, type AlmaraPayOptions } from "../../src/index.js";
-import { startSandbox, type Sandbox, type SandboxOptions } from "../../src/sandbox/index.js";
+import {
+  createSandbox,
+  startSandbox,
+  type Sandbox,
+  type SandboxOptions,
+} from "../../src/sandbox/index.js";
 import { contractFetch, type ContractCheck } from "./contract-fetch.js";
 
 export interface Harness {
@@ -12,15 +17,53 @@ export interface Harness {
   contract: ContractCheck;
 }
 
+/** How the sandbox is reached: over node:http on 127.0.0.1, or in memory (`createSandbox`). */
+export type SandboxMode = "node:http" | "in memory";
+export const SANDBOX_MODES: readonly SandboxMode[] = ["node:http", "in memory"];
+let mode: SandboxMode = "node:http";
+
+/** The mode `startHarness` uses from now on (a suite runs once per mode). */
+export function useSandboxMode(next: SandboxMode): void {
+  mode = next;
+}
+
+/** The origin an in-memory sandbox answers for. */
+const IN_MEMORY = "https://sandbox.almara.test";
+
+/**
+ * An in-memory sandbox with `startSandbox`'s shape: `globalThis.fetch` answers its origin through
+ * `sandbox.fetch` (every other URL goes to the network), so clients made with its `url` and the
+ * global fetch run with no socket, until `close()`.
+ */
+function inMemorySandbox(options: SandboxOptions): Sandbox {
+  const handler = createSandbox(options);
+  const network = globalThis.fetch;
+  const routed = (input: Request | string | URL, init?: RequestInit) => {
+    const request = new Request(input, init);
+    return request.url.startsWith(`${IN_MEMORY}/`) ? handler.fetch(request) : network(request);
+  };
+  globalThis.fetch = routed as typeof fetch;
+  const { fetch: _fetch, ...controls } = handler;
+  return {
+    ...controls,
+    url: IN_MEMORY,
+    async close() {
+      if (globalThis.fetch === routed) globalThis.fetch = network;
+      await handler.close();
+    },
+  };
+}
+
 export async function startHarness(
   options: SandboxOptions = {},
   client: Partial<AlmaraPayOptions> = {},
 ): Promise<Harness> {
-  const sandbox = await startSandbox({
+  const settings: SandboxOptions = {
     settleDelayMs: 20,
     onError: (e) => console.error(e),
     ...options,
-  });
+  };
+  const sandbox = mode === "in memory" ? inMemorySandbox(settings) : await startSandbox(settings);
   const contract = contractFetch();
   const pay = createAlmaraPay({
     baseUrl: sandbox.url,
