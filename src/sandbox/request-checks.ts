@@ -2,6 +2,7 @@
  * A request checked as the API checks it: query parameters against the operation's, the body
  * parsed and validated against the spec's schema (precompiled), refusals in the API's shapes.
  */
+import { bindNames } from "./binding.js";
 import { errorsByField, oauthError, problem, validationProblem, type Answer } from "./answers.js";
 import { bodyOf, branchFor, queryOf, resolvePointer, validatorAt, type Operation } from "./spec.js";
 
@@ -54,7 +55,8 @@ export function checkBody(
   }
   let body: unknown;
   try {
-    body = JSON.parse(raw);
+    // Bound as the API binds it: property names without regard to case.
+    body = bindNames(JSON.parse(raw), pointer);
   } catch {
     return validationProblem({ $: ["The JSON value could not be parsed."] });
   }

@@ -1,0 +1,95 @@
+/**
+ * The API binds JSON names without regard to case (REFERENCE §2.2: real clients send `ChannelType`
+ * in payment-order lines and a camelCase `originatorConversationId` in express deposits, and are
+ * answered 2xx). The sandbox binds the same way, in memory and over node:http alike, and its
+ * answers keep the API's own spelling.
+ */
+import { afterEach, describe, expect, it } from "vitest";
+import { createSandbox, type SandboxHandler } from "../../src/sandbox/index.js";
+import { expressDeposit, payout } from "../support/fixtures.js";
+
+const BASE = "https://sandbox.almara.test";
+let sandbox: SandboxHandler;
+afterEach(() => sandbox.close());
+
+async function token(): Promise<string> {
+  const answer = await sandbox.fetch(`${BASE}/connect/token`, {
+    method: "POST",
+    headers: { "Content-Type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams({
+      client_id: sandbox.credentials.clientId,
+      client_secret: sandbox.credentials.clientSecret,
+      grant_type: "client_credentials",
+      scope: sandbox.credentials.scope,
+    }),
+  });
+  return ((await answer.json()) as { access_token: string }).access_token;
+}
+
+async function post(path: string, body: unknown): Promise<Response> {
+  return sandbox.fetch(`${BASE}${path}`, {
+    method: "POST",
+    headers: { Authorization: `Bearer ${await token()}`, "Content-Type": "application/json" },
+    body: JSON.stringify(body),
+  });
+}
+
+/** The object with each key's first letter upper-cased (and nested objects alike). */
+function pascal(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(pascal);
+  if (typeof value !== "object" || value === null) return value;
+  return Object.fromEntries(
+    Object.entries(value).map(([k, v]) => [k.charAt(0).toUpperCase() + k.slice(1), pascal(v)]),
+  );
+}
+
+describe("case-insensitive binding", () => {
+  it("a payment order whose lines say ChannelType (and every other name in PascalCase) is accepted", async () => {
+    sandbox = createSandbox();
+    const order = payout();
+    const line = order.paymentOrderLines[0]!;
+    const { channelType, ...transaction } = line.transaction;
+    const body = {
+      ...order,
+      originatorConversationId: "binding-order-1",
+      paymentOrderLines: [{ ...line, transaction: { ...transaction, ChannelType: channelType } }],
+    };
+    const answer = await post("/v1/payment-order/new-order", body);
+    expect(answer.status, await answer.clone().text()).toBeLessThan(300);
+    const wholly = await post("/v1/payment-order/new-order", {
+      ...(pascal(order) as object),
+      OriginatorConversationId: "binding-order-2",
+    });
+    expect(wholly.status, await wholly.clone().text()).toBeLessThan(300);
+    expect(sandbox.transactions().map((t) => t.originatorConversationId)).toEqual([
+      "binding-order-1",
+      "binding-order-2",
+    ]);
+  });
+
+  it("an express deposit with a camelCase originatorConversationId is accepted under that id", async () => {
+    sandbox = createSandbox();
+    const answer = await post("/v1/express-deposit", {
+      ...expressDeposit("http://127.0.0.1:9/cb"),
+      originatorConversationId: "binding-deposit-1",
+    });
+    expect(answer.status, await answer.clone().text()).toBeLessThan(300);
+    expect(sandbox.transactions()).toEqual([
+      { operationId: "createExpressDeposit", originatorConversationId: "binding-deposit-1" },
+    ]);
+    expect(sandbox.requests.at(-1)?.originatorConversationId).toBe("binding-deposit-1");
+  });
+
+  it("a name the schema does not know stays unknown, and a missing field is still refused", async () => {
+    sandbox = createSandbox();
+    const order = payout();
+    const line = order.paymentOrderLines[0]!;
+    const { channelType: _dropped, ...transaction } = line.transaction;
+    const answer = await post("/v1/payment-order/new-order", {
+      ...order,
+      paymentOrderLines: [{ ...line, transaction: { ...transaction, ChanelType: 1 } }],
+    });
+    expect(answer.status).toBe(400);
+    expect(await answer.text()).toMatch(/channelType/i);
+  });
+});
