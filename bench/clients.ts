@@ -36,8 +36,8 @@ export interface Contender {
 const payment = () => ({ ...billPayment, originatorConversationId: randomUUID() });
 
 /** A token, obtained once, for the clients that take a static header. */
-export async function fetchToken(target: Target): Promise<string> {
-  const answer = await fetch(`${target.url}/connect/token`, {
+export async function fetchToken(target: Target, fetchImpl: typeof fetch = fetch): Promise<string> {
+  const answer = await fetchImpl(`${target.url}/connect/token`, {
     method: "POST",
     headers: { "Content-Type": "application/x-www-form-urlencoded" },
     body: new URLSearchParams({

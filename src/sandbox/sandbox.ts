@@ -63,8 +63,7 @@ export function createSandboxCore(options: SandboxOptions = {}): SandboxCore {
   let closed = false;
 
   /** The answer to one request (CORS headers added by `respond`). */
-  async function handle(request: Request, log: LoggedRequest): Promise<Outcome> {
-    const url = new URL(request.url);
+  async function handle(request: Request, url: URL, log: LoggedRequest): Promise<Outcome> {
     const reply = (answer: Answer): Response => {
       log.status = answer.status;
       return toResponse(answer);
@@ -139,12 +138,13 @@ export function createSandboxCore(options: SandboxOptions = {}): SandboxCore {
 
   async function respond(request: Request): Promise<Outcome> {
     if (isPreflight(request)) return preflight(request, allowed);
+    const url = new URL(request.url);
     const log = logEntry(requests, {
       method: request.method,
-      path: pathOf(request.url),
+      path: url.pathname,
       status: 0,
     } as LoggedRequest);
-    const handling = handle(request, log).catch((error: unknown) => {
+    const handling = handle(request, url, log).catch((error: unknown) => {
       (options.onError ?? console.error)(error);
       log.status = 500;
       return toResponse(problem(500, "An error occurred while processing your request."));
@@ -248,10 +248,6 @@ function bearerToken(request: Request): string | undefined {
   return header?.startsWith("Bearer ") ? header.slice(7) : undefined;
 }
 
-function pathOf(url: string): string {
-  return new URL(url).pathname;
-}
-
 function recorded(
   operationId: RecordedTransaction["operationId"],
   originatorConversationId: string,
@@ -273,9 +269,15 @@ export function toResponse(answer: Answer): Response {
   }
   // Statuses a Response cannot give a body (a fault may ask for one: it is dropped).
   const nullBody = [101, 103, 204, 205, 304].includes(answer.status);
-  if (!nullBody)
-    headers.set("Content-Length", String(new TextEncoder().encode(payload ?? "").byteLength));
+  if (!nullBody) headers.set("Content-Length", String(utf8Length(payload ?? "")));
   return new Response(nullBody ? null : (payload ?? ""), { status: answer.status, headers });
+}
+
+const utf8 = new TextEncoder();
+
+/** The length of a string in UTF-8 bytes (plain ASCII, the usual answer, is not encoded). */
+function utf8Length(text: string): number {
+  return /^[\x00-\x7f]*$/.test(text) ? text.length : utf8.encode(text).byteLength;
 }
 
 /** Answers an answering fault: a canned answer, or a body streamed past any sane size. */

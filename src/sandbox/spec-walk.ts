@@ -89,8 +89,9 @@ export function specWalker(spec: JsonObject) {
     }),
   );
 
+  const byRoute = new Map(operations.map((o) => [`${o.method} ${o.path}`, o]));
   function findOperation(method: string, path: string): Operation | undefined {
-    return operations.find((o) => o.method === method && o.path === path);
+    return byRoute.get(`${method} ${path}`);
   }
 
   /** A `oneOf`'s branches told apart by one `const` property: their pointers and that property. */
