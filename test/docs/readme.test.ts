@@ -43,6 +43,16 @@ describe("the README's sandbox sample", () => {
   }, 30_000);
 });
 
+describe("the README's in-memory sandbox sample", () => {
+  it("runs with no socket and prints what its comments say", async () => {
+    const stdout = await runWithTsx("test/docs/readme-sandbox-in-memory.snippet.ts");
+    expect(stdout.split("\n").slice(0, 2)).toEqual([
+      "callback for https://shop.example/callbacks/bill",
+      "1",
+    ]);
+  }, 30_000);
+});
+
 describe("the README's same-id recovery sample", () => {
   it("pays each bill once, whatever the fault, and settles a second send of it by lookup", async () => {
     const stdout = await runWithTsx("test/docs/run-recovery-sample.ts");
