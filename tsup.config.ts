@@ -41,4 +41,22 @@ export default defineConfig([
     format: ["cjs"],
     dts: { entry: { sandbox: "src/sandbox/index.ts" } },
   },
+  // The sandbox where there is no node:http (browsers, Workers), and its MSW handler (msw, an
+  // optional peer, stays the user's).
+  // (ESM only where there is no node:http: browsers' and Workers' bundlers read ESM.)
+  {
+    ...shared,
+    sourcemap: false,
+    entry: { "sandbox-fetch": "src/sandbox/fetch-only.ts" },
+    format: ["esm"],
+    dts: true,
+  },
+  {
+    ...shared,
+    sourcemap: false,
+    entry: { "sandbox-msw": "src/sandbox/msw.ts" },
+    format: ["esm", "cjs"],
+    external: ["msw"],
+    dts: true,
+  },
 ]);

@@ -1,5 +1,4 @@
 /** The API's answer shapes: ProblemDetails, the domain errors, OAuth errors. */
-import { randomBytes } from "node:crypto";
 import type { ErrorObject } from "./spec.js";
 
 export interface Answer {
@@ -14,9 +13,15 @@ export interface Answer {
 
 export const APP_DOMAIN = "SANDBOX";
 
+/** `bytes` random bytes in hex (Web Crypto: the sandbox runs wherever fetch does). */
+export function randomHex(bytes: number): string {
+  const random = globalThis.crypto.getRandomValues(new Uint8Array(bytes));
+  return Array.from(random, (byte) => byte.toString(16).padStart(2, "0")).join("");
+}
+
 /** ASP.NET-style trace id: `00-<32 hex>-<16 hex>-00`. */
 export function traceId(): string {
-  return `00-${randomBytes(16).toString("hex")}-${randomBytes(8).toString("hex")}-00`;
+  return `00-${randomHex(16)}-${randomHex(8)}-00`;
 }
 
 /** A system conversation id, as the API issues them. */

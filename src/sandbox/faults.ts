@@ -83,7 +83,7 @@ export class Faults {
 
 /** Holds requests (the `hangMs` fault) so that they can all be let go at once, or on close. */
 export class Hangs {
-  readonly #held = new Map<NodeJS.Timeout, () => void>();
+  readonly #held = new Map<ReturnType<typeof setTimeout>, () => void>();
 
   /** Resolves after `ms`, or as soon as `releaseAll` is called. */
   hold(ms: number): Promise<void> {

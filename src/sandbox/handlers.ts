@@ -1,5 +1,4 @@
 /** What each operation does, by operationId. Requests reach these already authenticated and valid. */
-import { randomBytes, randomUUID } from "node:crypto";
 import type { components } from "../generated/schema.js";
 import {
   APP_DOMAIN,
@@ -9,6 +8,7 @@ import {
   newConversationId,
   oauthError,
   problem,
+  randomHex,
   receipt,
   timestamp,
   type Answer,
@@ -72,7 +72,7 @@ function requestToken(ctx: HandlerContext): Answer {
     return oauthError(401, "invalid_client");
   }
   if (form.scope !== ctx.credentials.scope) return oauthError(400, "invalid_scope");
-  const token = `sbx_${randomBytes(24).toString("base64url")}`;
+  const token = `sbx_${randomHex(24)}`;
   ctx.state.tokens.set(token, Date.now() + ctx.tokenLifetimeSeconds * 1000);
   return json(200, {
     access_token: token,
@@ -244,7 +244,7 @@ function findBillNumber(ctx: HandlerContext): Answer {
 function createPaymentLink(ctx: HandlerContext): Answer {
   const link: Schemas["PaymentLink"] = {
     ...(ctx.body as Schemas["PaymentLinkFields"]),
-    id: randomUUID(),
+    id: globalThis.crypto.randomUUID(),
   };
   ctx.state.links.set(link.id!, link);
   return json(200, link);
