@@ -10,6 +10,8 @@ import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { createAlmaraPay, findPaymentOutcome, unwrap } from "../../src/index.js";
 import { createSandbox, startSandbox, type Sandbox } from "../../src/sandbox/index.js";
+import { LOG_LIMIT } from "../../src/sandbox/settlement.js";
+import { TOKEN_LIMIT } from "../../src/sandbox/state.js";
 import { billPayment } from "../support/fixtures.js";
 
 const opened: { close(): Promise<unknown> }[] = [];
@@ -87,6 +89,34 @@ describe("createSandbox: the sandbox as a fetch handler", () => {
     await sandbox.close();
     expect((await held).status).toBe(503);
     expect((await sandbox.fetch(`${BASE}/v1/bill-services`)).status).toBe(503);
+  });
+});
+
+describe("bounded", () => {
+  it("keeps the most recent tokens and log entries, not every one ever made", async () => {
+    const sandbox = createSandbox();
+    opened.push(sandbox);
+    const token = async () => {
+      const answer = await sandbox.fetch(`${BASE}/connect/token`, {
+        method: "POST",
+        headers: { "Content-Type": "application/x-www-form-urlencoded" },
+        body: new URLSearchParams({
+          client_id: sandbox.credentials.clientId,
+          client_secret: sandbox.credentials.clientSecret,
+          grant_type: "client_credentials",
+          scope: sandbox.credentials.scope,
+        }),
+      });
+      return ((await answer.json()) as { access_token: string }).access_token;
+    };
+    const first = await token();
+    const read = (bearer: string) =>
+      sandbox.fetch(`${BASE}/v1/bill-services`, { headers: { Authorization: `Bearer ${bearer}` } });
+    expect((await read(first)).status).toBe(200);
+    for (let i = 0; i < TOKEN_LIMIT; i++) await token();
+    expect((await read(first)).status).toBe(401);
+    expect((await read(await token())).status).toBe(200);
+    expect(sandbox.requests.length).toBeLessThanOrEqual(LOG_LIMIT + LOG_LIMIT / 10);
   });
 });
 
