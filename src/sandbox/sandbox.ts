@@ -165,8 +165,10 @@ export function createSandboxCore(options: SandboxOptions = {}): SandboxCore {
     input: Request | string | URL,
     init?: RequestInit,
   ): Promise<Response> {
+    // Served directly, the second argument is the server's own (Deno's connection info, Bun's
+    // server, a Worker's env): only a RequestInit changes the Request.
     const request =
-      input instanceof Request && init === undefined ? input : new Request(input, init);
+      input instanceof Request && !isRequestInit(init) ? input : new Request(input, init);
     const signal = request.signal;
     if (signal.aborted) throw signal.reason;
     // As a fetch would: the caller's abort ends the wait (the request may have been handled).
@@ -211,6 +213,29 @@ export function createSandboxCore(options: SandboxOptions = {}): SandboxCore {
       await settlements.close();
     },
   };
+}
+
+/** RequestInit's members: a second argument with none of them is not a RequestInit. */
+const INIT_MEMBERS = [
+  "method",
+  "headers",
+  "body",
+  "signal",
+  "redirect",
+  "credentials",
+  "mode",
+  "cache",
+  "referrer",
+  "referrerPolicy",
+  "integrity",
+  "keepalive",
+  "duplex",
+  "priority",
+  "window",
+];
+
+function isRequestInit(init: unknown): init is RequestInit {
+  return typeof init === "object" && init !== null && INIT_MEMBERS.some((member) => member in init);
 }
 
 /** The request's body as text, at most MAX_BODY_BYTES of it (undefined past that). */

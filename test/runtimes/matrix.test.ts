@@ -12,8 +12,9 @@ import { execFile, spawn } from "node:child_process";
 import { once } from "node:events";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { rm, writeFile } from "node:fs/promises";
+import { readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { build } from "esbuild";
 import { chromium } from "playwright-core";
@@ -26,6 +27,7 @@ import {
   esmProgram,
   minifiedProgram,
   pageEntry,
+  memoryProgram,
   sandboxProgram,
   workerEntry,
   workerdConfig,
@@ -39,8 +41,8 @@ import {
 
 const exec = promisify(execFile);
 
-type Cell = "ESM import" | "CJS require" | "SDK flow" | "sandbox";
-const CELLS: Cell[] = ["ESM import", "CJS require", "SDK flow", "sandbox"];
+type Cell = "ESM import" | "CJS require" | "SDK flow" | "sandbox" | "fetch handler";
+const CELLS: Cell[] = ["ESM import", "CJS require", "SDK flow", "sandbox", "fetch handler"];
 
 interface Row {
   runtime: string;
@@ -61,6 +63,14 @@ beforeAll(async () => {
     "flow.mjs": esmProgram,
     "flow.cjs": cjsProgram,
     "sandbox-flow.mjs": sandboxProgram,
+    "memory-flow.mjs": memoryProgram,
+    // The repository's examples of serving `sandbox.fetch`, run as they are.
+    "serve-deno.mjs": await readFile(join(root, "examples", "serve-sandbox", "deno.mjs"), "utf8"),
+    "serve-bun.mjs": await readFile(join(root, "examples", "serve-sandbox", "bun.mjs"), "utf8"),
+    "serve-worker.mjs": await readFile(
+      join(root, "examples", "serve-sandbox", "worker.mjs"),
+      "utf8",
+    ),
     "minified.mjs": minifiedProgram,
   });
   sandbox = await startSandbox({ onError: () => undefined });
@@ -72,11 +82,16 @@ afterAll(async () => {
 });
 
 /** Runs a program; its last output line must be the flow's `{ ok: true }`. */
-async function runFlow(file: string, args: string[], label: string): Promise<boolean> {
+async function runFlow(
+  file: string,
+  args: string[],
+  label: string,
+  url: string = sandbox.url,
+): Promise<boolean> {
   try {
     const { stdout } = await exec(file, args, {
       cwd: project,
-      env: { ...process.env, SANDBOX_URL: sandbox.url, NO_COLOR: "1", DENO_NO_UPDATE_CHECK: "1" },
+      env: { ...process.env, SANDBOX_URL: url, NO_COLOR: "1", DENO_NO_UPDATE_CHECK: "1" },
       timeout: 120_000,
       maxBuffer: 16 * 1024 * 1024,
     });
@@ -98,6 +113,8 @@ async function runFlow(file: string, args: string[], label: string): Promise<boo
   return false;
 }
 
+const root = fileURLToPath(new URL("../..", import.meta.url));
+
 const mark = (ok: boolean): "ok" | "FAIL" => (ok ? "ok" : "FAIL");
 
 /** A command-line runtime: ESM (which is the flow), CJS, and the sandbox it starts itself. */
@@ -106,11 +123,15 @@ async function commandLine(
   version: string,
   binary: string,
   prefix: string[],
+  serves?: string,
 ): Promise<void> {
   const label = `${runtime} ${version}`;
   const esm = await runFlow(binary, [...prefix, "flow.mjs"], `${label} ESM`);
   const cjs = await runFlow(binary, [...prefix, "flow.cjs"], `${label} CJS`);
   const own = await runFlow(binary, [...prefix, "sandbox-flow.mjs"], `${label} sandbox`);
+  // The fetch handler: in memory as the SDK's fetch, and served by the runtime where it serves.
+  let handler = await runFlow(binary, [...prefix, "memory-flow.mjs"], `${label} in memory`);
+  if (serves) handler = (await served(binary, [...prefix, serves], label)) && handler;
   rows.push({
     runtime,
     version,
@@ -119,8 +140,51 @@ async function commandLine(
       "CJS require": mark(cjs),
       "SDK flow": mark(esm),
       sandbox: mark(own),
+      "fetch handler": mark(handler),
     },
   });
+}
+
+/** A free port on 127.0.0.1. */
+async function freePort(): Promise<number> {
+  const probe = createServer();
+  probe.listen(0, "127.0.0.1");
+  await once(probe, "listening");
+  const { port } = probe.address() as AddressInfo;
+  await new Promise((resolve) => probe.close(resolve));
+  return port;
+}
+
+/**
+ * Runs an example that serves `sandbox.fetch` (Deno.serve, Bun.serve) until it says where, then
+ * the SDK flow (Node) against it.
+ */
+async function served(binary: string, args: string[], label: string): Promise<boolean> {
+  const port = await freePort();
+  const child = spawn(binary, args, {
+    cwd: project,
+    env: { ...process.env, PORT: String(port), NO_COLOR: "1", DENO_NO_UPDATE_CHECK: "1" },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  try {
+    const url = await new Promise<string>((resolve, reject) => {
+      child.stdout.on("data", (chunk: Buffer) => {
+        output += chunk.toString();
+        const match = /sandbox on (http:\/\/[\d.]+:\d+)/.exec(output);
+        if (match) resolve(match[1]!);
+      });
+      child.once("exit", (code) => reject(new Error(`exited with ${code}: ${output}`)));
+      setTimeout(() => reject(new Error(`no address within 60 s: ${output}`)), 60_000).unref();
+    });
+    return await runFlow(process.execPath, ["flow.mjs"], `${label} serving sandbox.fetch`, url);
+  } catch (error) {
+    failures.push(`${label} serving sandbox.fetch: ${String(error)}`.slice(0, 2000));
+    return false;
+  } finally {
+    child.kill();
+  }
 }
 
 /** Bundles an entry that imports the installed package, for a browser or a Worker. */
@@ -248,11 +312,53 @@ async function workerdRow(): Promise<void> {
   } finally {
     child.kill();
   }
+  const handler = await workerdServesSandbox(binary);
   rows.push({
     runtime: "workerd (bundled Worker)",
     version,
-    cells: { "ESM import": mark(ok), "CJS require": "—", "SDK flow": mark(ok), sandbox: "—" },
+    cells: {
+      "ESM import": mark(ok),
+      "CJS require": "—",
+      "SDK flow": mark(ok),
+      sandbox: "—",
+      "fetch handler": mark(handler),
+    },
   });
+}
+
+/** The repository's Worker example, `export default { fetch: sandbox.fetch }`, under workerd. */
+async function workerdServesSandbox(binary: string): Promise<boolean> {
+  const port = await freePort();
+  await writeFile(
+    join(project, "sandbox-worker.js"),
+    await bundle('export { default } from "./serve-worker.mjs";', "neutral", [
+      "workerd",
+      "worker",
+      "browser",
+    ]),
+  );
+  await writeFile(join(project, "sandbox.capnp"), workerdConfig(port, "sandbox-worker.js"));
+  const child = spawn(binary, ["serve", "sandbox.capnp"], {
+    cwd: project,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  const url = `http://127.0.0.1:${port}`;
+  try {
+    let up = false;
+    for (let attempt = 0; attempt < 300 && !up; attempt++) {
+      up = (await fetch(`${url}/v1/bill-services`).catch(() => undefined)) !== undefined;
+      if (!up) await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    const ok =
+      up && (await runFlow(process.execPath, ["flow.mjs"], "workerd serving sandbox.fetch", url));
+    if (!up) failures.push(`workerd serving sandbox.fetch: never answered\n${output}`);
+    return ok;
+  } finally {
+    child.kill();
+  }
 }
 
 async function minifiedRow(): Promise<void> {
@@ -291,16 +397,20 @@ describe("the runtime matrix (the packed tarball)", () => {
       await commandLine("Node.js", version, node, []);
     }
     const deno = await latestVersion("@deno/linux-x64-glibc");
-    await commandLine("Deno", deno, await installRuntime("@deno/linux-x64-glibc", deno, "deno"), [
-      "run",
-      "--allow-all",
-    ]);
+    await commandLine(
+      "Deno",
+      deno,
+      await installRuntime("@deno/linux-x64-glibc", deno, "deno"),
+      ["run", "--allow-all"],
+      "serve-deno.mjs",
+    );
     const bun = await latestVersion("@oven/bun-linux-x64");
     await commandLine(
       "Bun",
       bun,
       await installRuntime("@oven/bun-linux-x64", bun, join("bin", "bun")),
       [],
+      "serve-bun.mjs",
     );
     await browserRow();
     await workerdRow();

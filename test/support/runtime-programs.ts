@@ -132,7 +132,20 @@ console.log(JSON.stringify(result));
 `;
 
 /** workerd's configuration: the Worker on a loopback socket, allowed to reach loopback. */
-export function workerdConfig(port: number): string {
+/** The flow with the sandbox in memory: `createSandbox()`'s fetch is the SDK's (no socket). */
+export const memoryProgram = `import * as sdk from "almara-pay";
+import { createSandbox } from "almara-pay/sandbox";
+${FLOW}
+const sandbox = createSandbox();
+try {
+  const result = await flow(sdk, "https://sandbox.almara.test", { fetch: sandbox.fetch });
+  console.log(JSON.stringify({ ...result, steps: ["in memory", ...result.steps] }));
+} finally {
+  await sandbox.close();
+}
+`;
+
+export function workerdConfig(port: number, file = "worker.js"): string {
   return `using Workerd = import "/workerd/workerd.capnp";
 
 const config :Workerd.Config = (
@@ -144,7 +157,7 @@ const config :Workerd.Config = (
 );
 
 const worker :Workerd.Worker = (
-  modules = [(name = "worker", esModule = embed "worker.js")],
+  modules = [(name = "worker", esModule = embed "${file}")],
   compatibilityDate = "2025-01-01",
   globalOutbound = "loopback",
 );
