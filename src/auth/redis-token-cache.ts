@@ -12,7 +12,7 @@
  */
 import { checkOptionKeys } from "../client/option-checks.js";
 import { commandTimeout, createRedisSend, replyText } from "./redis-command.js";
-import type { CachedToken, TokenCache } from "./token-provider.js";
+import type { CachedToken, TokenCache } from "./token-cache.js";
 
 export interface RedisTokenCacheOptions {
   /** Sends one Redis command (`["SET", key, value, …]`) and resolves to Redis's reply. */

@@ -1,6 +1,6 @@
 /** Checks shared by `createAlmaraPay` and the building blocks it is made of. */
 import type { Logger } from "../secrets/logger.js";
-import type { TokenCache } from "../auth/token-provider.js";
+import type { TokenCache } from "../auth/token-cache.js";
 
 /** The longest delay a timer can hold (2^31 - 1 ms). */
 export const MAX_TIMEOUT_MS = 2_147_483_647;

@@ -8,7 +8,7 @@ import {
   MAX_TIMEOUT_MS,
   refuseBrowser,
 } from "./option-checks.js";
-import type { TokenCache } from "../auth/token-provider.js";
+import type { TokenCache } from "../auth/token-cache.js";
 import { tokenBaseUrl } from "../auth/token-provider.js";
 import { DEFAULT_MAX_RESPONSE_BYTES, type FetchLike } from "../pipeline/transport.js";
 import { resolveRetry, type ResolvedRetry, type RetryOptions } from "../pipeline/retry.js";

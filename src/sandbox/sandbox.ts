@@ -7,7 +7,7 @@
 import { oauthError, problem, validationProblem, type Answer } from "./answers.js";
 import { corsHeaders, isPreflight, originCheck, preflight } from "./cors.js";
 import { Faults, Hangs, type Fault } from "./faults.js";
-import { handlers } from "./handlers.js";
+import { handlers } from "./handlers/index.js";
 import { checkBody, checkQuery } from "./request-checks.js";
 import { LOG_LIMIT, Settlements, logEntry } from "./settlement.js";
 import { findOperation, operations } from "./spec.js";

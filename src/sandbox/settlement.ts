@@ -3,7 +3,7 @@
  * network to allowed hosts only (never following a redirect, which could lead anywhere), or
  * handed to the `deliverCallback` function. Every timer is tracked, so that closing leaves none.
  */
-import type { Callback } from "./handlers.js";
+import type { Callback } from "./handlers/index.js";
 import type { CallbackDelivery } from "./types.js";
 
 /** The most entries a log keeps (the oldest go first). */

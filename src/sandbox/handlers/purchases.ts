@@ -3,7 +3,7 @@
  * delay with their callbacks; the balance follows the payouts paid; charges are the spec's
  * examples, by transaction type.
  */
-import type { components } from "../generated/schema.js";
+import type { components } from "../../generated/schema.js";
 import {
   APP_DOMAIN,
   duplicateId,
@@ -13,9 +13,9 @@ import {
   receipt,
   timestamp,
   type Answer,
-} from "./answers.js";
-import type { HandlerContext } from "./handlers.js";
-import { at } from "./spec.js";
+} from "../answers.js";
+import type { HandlerContext } from "./contract.js";
+import { at } from "../spec.js";
 
 type Schemas = components["schemas"];
 

@@ -1,88 +1,23 @@
-/** What each operation does, by operationId. Requests reach these already authenticated and valid. */
-import type { components } from "../generated/schema.js";
+/** Bill payments (and bill validation, transactionType 3), their lookup, and saved bill numbers. */
+import type { components } from "../../generated/schema.js";
 import {
   APP_DOMAIN,
   domainError,
   duplicateId,
   json,
   newConversationId,
-  oauthError,
   problem,
-  randomHex,
   receipt,
   timestamp,
   type Answer,
-} from "./answers.js";
-import { billServices, findAccount, findService, routes } from "./catalogue.js";
-import { createExpressDeposit, findExpressDeposit } from "./deposits.js";
-import { createPaymentOrder, findPaymentOrder, rejectPaymentOrder } from "./payouts.js";
-import {
-  createCheckoutOrder,
-  findAirtimePurchase,
-  findCharges,
-  findCheckoutOrder,
-  findWalletBalance,
-  purchaseAirtime,
-} from "./purchases.js";
-import {
-  findAccountValidation,
-  findKycValidation,
-  validateAccount,
-  validateKyc,
-} from "./validation.js";
-import type { SandboxState, StoredPayment } from "./state.js";
+} from "../answers.js";
+import { findAccount, findService } from "../catalogue.js";
+import type { StoredPayment } from "../state.js";
+import type { Callback, HandlerContext } from "./contract.js";
 
 type Schemas = components["schemas"];
 
-export interface HandlerContext {
-  body: unknown;
-  query: URLSearchParams;
-  state: SandboxState;
-  credentials: { clientId: string; clientSecret: string; scope: string };
-  tokenLifetimeSeconds: number;
-  /**
-   * After the settle delay, runs `settle` (which applies the outcome) and delivers the callback
-   * it returns. `key` identifies what is pending.
-   */
-  schedule(key: object, settle: () => Callback | readonly Callback[] | undefined): void;
-  /** Forgets a pending settlement (a payout that was stopped). */
-  cancelSettlement(key: object): void;
-  /** The payout webhook URL (the dashboard setting), if any. */
-  webhookUrl: string | undefined;
-  /** The sandbox's own URL (for the checkout page it names). */
-  baseUrl: string;
-}
-
-/** A callback to POST: where, what, and the transaction it is about. */
-export interface Callback {
-  url: string | undefined;
-  body: unknown;
-  originatorConversationId: string;
-}
-
-export type Handler = (ctx: HandlerContext) => Answer;
-
-function requestToken(ctx: HandlerContext): Answer {
-  const form = ctx.body as Record<string, string>;
-  if (form.grant_type !== "client_credentials") return oauthError(400, "unsupported_grant_type");
-  if (
-    form.client_id !== ctx.credentials.clientId ||
-    form.client_secret !== ctx.credentials.clientSecret
-  ) {
-    return oauthError(401, "invalid_client");
-  }
-  if (form.scope !== ctx.credentials.scope) return oauthError(400, "invalid_scope");
-  const token = `sbx_${randomHex(24)}`;
-  ctx.state.tokens.set(token, Date.now() + ctx.tokenLifetimeSeconds * 1000);
-  return json(200, {
-    access_token: token,
-    expires_in: ctx.tokenLifetimeSeconds,
-    token_type: "Bearer",
-    scope: ctx.credentials.scope,
-  } satisfies Schemas["TokenResponse"]);
-}
-
-function postBillPayment(ctx: HandlerContext): Answer {
+export function postBillPayment(ctx: HandlerContext): Answer {
   const body = ctx.body as Schemas["BillPaymentFields"] & {
     ServiceId?: string;
     serviceCode?: string;
@@ -183,7 +118,7 @@ function settleBillPayment(payment: StoredPayment, declines: boolean): Callback 
   };
 }
 
-function findBillPayment(ctx: HandlerContext): Answer {
+export function findBillPayment(ctx: HandlerContext): Answer {
   const stored = ctx.state.payments.get(ctx.query.get("OriginatorConversationId") ?? "");
   return stored
     ? json(200, stored.record)
@@ -194,7 +129,7 @@ function billNumberKey(serviceId: string, accountNumber: string): string {
   return `${serviceId}|${accountNumber}`;
 }
 
-function saveBillNumber(ctx: HandlerContext): Answer {
+export function saveBillNumber(ctx: HandlerContext): Answer {
   const body = ctx.body as Schemas["BillNumberRequest"] & {
     ServiceId?: string;
     serviceCode?: string;
@@ -228,7 +163,7 @@ function saveBillNumber(ctx: HandlerContext): Answer {
   } satisfies Schemas["BillNumberAccepted"]);
 }
 
-function findBillNumber(ctx: HandlerContext): Answer {
+export function findBillNumber(ctx: HandlerContext): Answer {
   const reference = ctx.query.get("serviceId") ?? "";
   const service = findService({ ServiceId: reference, serviceCode: reference });
   const saved =
@@ -240,58 +175,3 @@ function findBillNumber(ctx: HandlerContext): Answer {
     ? json(200, saved)
     : problem(404, "No bill number is saved for that service and account.");
 }
-
-function createPaymentLink(ctx: HandlerContext): Answer {
-  const link: Schemas["PaymentLink"] = {
-    ...(ctx.body as Schemas["PaymentLinkFields"]),
-    id: globalThis.crypto.randomUUID(),
-  };
-  ctx.state.links.set(link.id!, link);
-  return json(200, link);
-}
-
-function findPaymentLink(ctx: HandlerContext): Answer {
-  const link = ctx.state.links.get(ctx.query.get("Id") ?? "");
-  return link ? json(200, link) : problem(404, "No payment link has that id.");
-}
-
-function updatePaymentLink(ctx: HandlerContext): Answer {
-  const changes = ctx.body as Schemas["PaymentLinkUpdateRequest"];
-  const link = ctx.state.links.get(changes.id);
-  if (!link) return problem(404, "No payment link has that id.");
-  const updated = { ...link, ...changes };
-  if (updated.isAmountSpecified === true && updated.amount === undefined) {
-    return domainError("A fixed-amount payment link needs an amount.");
-  }
-  ctx.state.links.set(changes.id, updated);
-  return json(200, updated);
-}
-
-export const handlers: Record<string, Handler> = {
-  requestToken,
-  checkHealth: () => ({ status: 200, text: "Healthy", contentType: "text/plain; charset=utf-8" }),
-  findTransactionRoutes: () => json(200, routes),
-  findBillServices: () => json(200, billServices),
-  postBillPayment,
-  findBillPayment,
-  saveBillNumber,
-  findBillNumber,
-  createPaymentLink,
-  findPaymentLink,
-  updatePaymentLink,
-  createPaymentOrder,
-  findPaymentOrder,
-  rejectPaymentOrder,
-  createExpressDeposit,
-  findExpressDeposit,
-  validateAccount,
-  findAccountValidation,
-  validateKyc,
-  findKycValidation,
-  createCheckoutOrder,
-  findCheckoutOrder,
-  purchaseAirtime,
-  findAirtimePurchase,
-  findWalletBalance,
-  findCharges,
-};

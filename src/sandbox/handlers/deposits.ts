@@ -3,7 +3,7 @@
  * two callbacks — the STK result, then the final C2B IPN — or, for the cancelling test payer,
  * only the STK result.
  */
-import type { components } from "../generated/schema.js";
+import type { components } from "../../generated/schema.js";
 import {
   APP_DOMAIN,
   duplicateId,
@@ -13,9 +13,9 @@ import {
   receipt,
   timestamp,
   type Answer,
-} from "./answers.js";
-import { cancellingPayer } from "./catalogue.js";
-import type { Callback, HandlerContext } from "./handlers.js";
+} from "../answers.js";
+import { cancellingPayer } from "../catalogue.js";
+import type { Callback, HandlerContext } from "./contract.js";
 
 type Schemas = components["schemas"];
 

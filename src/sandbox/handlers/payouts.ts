@@ -1,6 +1,6 @@
 /** Payouts (payment orders): accepted with 202, settled later per line, stoppable while pending. */
-import type { components } from "../generated/schema.js";
-import { describeResultCode } from "../payments/result-codes.js";
+import type { components } from "../../generated/schema.js";
+import { describeResultCode } from "../../payments/result-codes.js";
 import {
   APP_DOMAIN,
   domainError,
@@ -12,9 +12,9 @@ import {
   receipt,
   timestamp,
   type Answer,
-} from "./answers.js";
-import { failingPayoutRecipients, findRoute } from "./catalogue.js";
-import type { Callback, HandlerContext } from "./handlers.js";
+} from "../answers.js";
+import { failingPayoutRecipients, findRoute } from "../catalogue.js";
+import type { Callback, HandlerContext } from "./contract.js";
 
 type Schemas = components["schemas"];
 

@@ -2,7 +2,7 @@
  * Account validation and KYC: accepted at once, completed after the settle delay, with the
  * result posted to the request's callback URL and kept for the lookup by STAN.
  */
-import type { components } from "../generated/schema.js";
+import type { components } from "../../generated/schema.js";
 import {
   domainError,
   json,
@@ -11,9 +11,9 @@ import {
   receipt,
   timestamp,
   type Answer,
-} from "./answers.js";
-import { findRoute, registeredPeople, validatedAccounts } from "./catalogue.js";
-import type { HandlerContext } from "./handlers.js";
+} from "../answers.js";
+import { findRoute, registeredPeople, validatedAccounts } from "../catalogue.js";
+import type { HandlerContext } from "./contract.js";
 
 type Schemas = components["schemas"];
 const ACCEPTED = "Request Accepted. Kindly await processing";
