@@ -81,13 +81,22 @@ describe("createSandbox: the sandbox as a fetch handler", () => {
     expect(sandbox.requests.at(-1)?.status).toBe(-1);
   });
 
-  it("close() resolves once a held request has finished, and later requests are answered 503", async () => {
+  it("close() resolves once a held request has finished (503, not handled), and later requests are answered 503", async () => {
     const sandbox = createSandbox();
-    sandbox.injectFault("findBillServices", { hangMs: 60_000 });
-    const held = sandbox.fetch(`${BASE}/v1/bill-services`);
-    while (sandbox.requests.length === 0) await new Promise((r) => setTimeout(r, 1));
+    const pay = createAlmaraPay({ baseUrl: BASE, ...sandbox.credentials, fetch: sandbox.fetch });
+    await unwrap(pay.GET("/v1/bill-services")); // a token first
+    sandbox.injectFault("postBillPayment", { hangMs: 60_000 });
+    const held = pay.POST("/v1/bill-payments", {
+      body: { ...billPayment, originatorConversationId: "held-1" },
+      retry: false,
+    });
+    while (!sandbox.requests.some((r) => r.path === "/v1/bill-payments")) {
+      await new Promise((r) => setTimeout(r, 1));
+    }
     await sandbox.close();
-    expect((await held).status).toBe(503);
+    // The payment was never handled: a 503 (ambiguous to the SDK, as any 5xx), nothing recorded.
+    await expect(held).rejects.toMatchObject({ name: "AmbiguousOutcomeError", status: 503 });
+    expect(sandbox.transactions()).toEqual([]);
     expect((await sandbox.fetch(`${BASE}/v1/bill-services`)).status).toBe(503);
   });
 });
