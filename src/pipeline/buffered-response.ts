@@ -105,6 +105,18 @@ const prototype = Object.create(Response.prototype, {
   },
 }) as object;
 
+/** A served answer's state: its bytes, and what is already known of them. */
+function stateOf(bytes: Uint8Array, known?: Decoded, describe?: () => RequestInfo): State {
+  return {
+    bytes,
+    used: false,
+    text: known?.text,
+    parsed: known && "json" in known ? { value: known.json } : undefined,
+    stream: undefined,
+    describe,
+  };
+}
+
 export function bufferedResponse(
   bytes: Uint8Array,
   init: ResponseInit,
@@ -118,14 +130,7 @@ export function bufferedResponse(
   response.headers.delete("content-encoding");
   response.headers.set("content-length", String(bytes.byteLength));
   Object.setPrototypeOf(response, prototype);
-  response[STATE] = {
-    bytes,
-    used: false,
-    text: known?.text,
-    parsed: known && "json" in known ? { value: known.json } : undefined,
-    stream: undefined,
-    describe,
-  };
+  response[STATE] = stateOf(bytes, known, describe);
   return response;
 }
 
@@ -145,14 +150,7 @@ export function adoptResponse(
   if (!(answer instanceof Response)) return undefined;
   try {
     if (!Reflect.setPrototypeOf(answer, prototype)) return undefined;
-    (answer as Buffered)[STATE] = {
-      bytes,
-      used: false,
-      text: known?.text,
-      parsed: known && "json" in known ? { value: known.json } : undefined,
-      stream: undefined,
-      describe,
-    };
+    (answer as Buffered)[STATE] = stateOf(bytes, known, describe);
     // The length of what is served, where the headers can take it (a fetch's own are immutable):
     // openapi-fetch parses an answer of unknown length a second time.
     if (!answer.headers.has("content-length")) {

@@ -271,6 +271,18 @@ async function browserRow(): Promise<void> {
   });
 }
 
+/** workerd serving a configuration of the project; what it printed, for a failure's report. */
+function serveWorkerd(binary: string, config: string) {
+  const child = spawn(binary, ["serve", config], {
+    cwd: project,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let printed = "";
+  child.stdout.on("data", (chunk: Buffer) => (printed += chunk.toString()));
+  child.stderr.on("data", (chunk: Buffer) => (printed += chunk.toString()));
+  return { child, output: () => printed };
+}
+
 async function workerdRow(): Promise<void> {
   const version = await latestVersion("workerd");
   const binary = await installRuntime(
@@ -288,13 +300,7 @@ async function workerdRow(): Promise<void> {
     await bundle(workerEntry, "neutral", ["workerd", "worker", "browser"]),
   );
   await writeFile(join(project, "config.capnp"), workerdConfig(port));
-  const child = spawn(binary, ["serve", "config.capnp"], {
-    cwd: project,
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let output = "";
-  child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  const { child, output } = serveWorkerd(binary, "config.capnp");
   let ok = false;
   try {
     let answer: Response | undefined;
@@ -306,9 +312,9 @@ async function workerdRow(): Promise<void> {
     }
     const result = (await answer?.json()) as { ok?: boolean } | undefined;
     ok = result?.ok === true;
-    if (!ok) failures.push(`workerd: ${JSON.stringify(result)}\n${output}`);
+    if (!ok) failures.push(`workerd: ${JSON.stringify(result)}\n${output()}`);
   } catch (error) {
-    failures.push(`workerd: ${String(error)}\n${output}`);
+    failures.push(`workerd: ${String(error)}\n${output()}`);
   } finally {
     child.kill();
   }
@@ -338,13 +344,7 @@ async function workerdServesSandbox(binary: string): Promise<boolean> {
     ]),
   );
   await writeFile(join(project, "sandbox.capnp"), workerdConfig(port, "sandbox-worker.js"));
-  const child = spawn(binary, ["serve", "sandbox.capnp"], {
-    cwd: project,
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let output = "";
-  child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  const { child, output } = serveWorkerd(binary, "sandbox.capnp");
   const url = `http://127.0.0.1:${port}`;
   try {
     let up = false;
@@ -354,7 +354,7 @@ async function workerdServesSandbox(binary: string): Promise<boolean> {
     }
     const ok =
       up && (await runFlow(process.execPath, ["flow.mjs"], "workerd serving sandbox.fetch", url));
-    if (!up) failures.push(`workerd serving sandbox.fetch: never answered\n${output}`);
+    if (!up) failures.push(`workerd serving sandbox.fetch: never answered\n${output()}`);
     return ok;
   } finally {
     child.kill();

@@ -7,29 +7,19 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { createSandbox, type SandboxHandler } from "../../src/sandbox/index.js";
 import { expressDeposit, payout } from "../support/fixtures.js";
+import { sandboxToken } from "../support/sandbox.js";
 
 const BASE = "https://sandbox.almara.test";
 let sandbox: SandboxHandler;
 afterEach(() => sandbox.close());
 
-async function token(): Promise<string> {
-  const answer = await sandbox.fetch(`${BASE}/connect/token`, {
-    method: "POST",
-    headers: { "Content-Type": "application/x-www-form-urlencoded" },
-    body: new URLSearchParams({
-      client_id: sandbox.credentials.clientId,
-      client_secret: sandbox.credentials.clientSecret,
-      grant_type: "client_credentials",
-      scope: sandbox.credentials.scope,
-    }),
-  });
-  return ((await answer.json()) as { access_token: string }).access_token;
-}
-
 async function post(path: string, body: unknown): Promise<Response> {
   return sandbox.fetch(`${BASE}${path}`, {
     method: "POST",
-    headers: { Authorization: `Bearer ${await token()}`, "Content-Type": "application/json" },
+    headers: {
+      Authorization: `Bearer ${await sandboxToken(sandbox, BASE)}`,
+      "Content-Type": "application/json",
+    },
     body: JSON.stringify(body),
   });
 }

@@ -15,20 +15,12 @@ import { chromium, type Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSandbox, type Sandbox } from "../../src/sandbox/index.js";
 import { chromiumArgs, ensureChromium } from "../support/chromium.js";
+import { billPayment } from "../support/fixtures.js";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 
-const payment = {
-  transactionType: 2,
-  ServiceId: "bc97d2b1-4828-f111-bc5a-0e7d952d79b7",
-  accountNumber: "1111111",
-  amount: 1500,
-  msisdn: "254710000000",
-  customerNames: "IRINA MUTHONI",
-  transactionDesc: "Water bill",
-  countryCode: "KE",
-  currencyCode: "KES",
-};
+/** A bill payment under an id the SDK makes. */
+const { originatorConversationId: _id, ...payment } = billPayment;
 
 /** The page's program: the SDK's flow against `baseUrl`, its outcome in `globalThis.__result`. */
 const flow = `

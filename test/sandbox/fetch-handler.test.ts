@@ -13,6 +13,7 @@ import { createSandbox, startSandbox, type Sandbox } from "../../src/sandbox/ind
 import { LOG_LIMIT } from "../../src/sandbox/settlement.js";
 import { TOKEN_LIMIT } from "../../src/sandbox/state.js";
 import { billPayment } from "../support/fixtures.js";
+import { sandboxToken } from "../support/sandbox.js";
 
 const opened: { close(): Promise<unknown> }[] = [];
 afterEach(async () => {
@@ -105,19 +106,7 @@ describe("bounded", () => {
   it("keeps the most recent tokens and log entries, not every one ever made", async () => {
     const sandbox = createSandbox();
     opened.push(sandbox);
-    const token = async () => {
-      const answer = await sandbox.fetch(`${BASE}/connect/token`, {
-        method: "POST",
-        headers: { "Content-Type": "application/x-www-form-urlencoded" },
-        body: new URLSearchParams({
-          client_id: sandbox.credentials.clientId,
-          client_secret: sandbox.credentials.clientSecret,
-          grant_type: "client_credentials",
-          scope: sandbox.credentials.scope,
-        }),
-      });
-      return ((await answer.json()) as { access_token: string }).access_token;
-    };
+    const token = () => sandboxToken(sandbox, BASE);
     const first = await token();
     const read = (bearer: string) =>
       sandbox.fetch(`${BASE}/v1/bill-services`, { headers: { Authorization: `Bearer ${bearer}` } });

@@ -7,6 +7,7 @@ import {
   createSandbox,
   startSandbox,
   type Sandbox,
+  type SandboxHandler,
   type SandboxOptions,
 } from "../../src/sandbox/index.js";
 import { contractFetch, type ContractCheck } from "./contract-fetch.js";
@@ -140,4 +141,22 @@ export function closedAfterEach() {
       return receiver;
     },
   };
+}
+
+/** A bearer token from a sandbox's fetch handler (its token endpoint, its credentials). */
+export async function sandboxToken(
+  sandbox: Pick<SandboxHandler, "fetch" | "credentials">,
+  base: string,
+): Promise<string> {
+  const answer = await sandbox.fetch(`${base}/connect/token`, {
+    method: "POST",
+    headers: { "Content-Type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams({
+      client_id: sandbox.credentials.clientId,
+      client_secret: sandbox.credentials.clientSecret,
+      grant_type: "client_credentials",
+      scope: sandbox.credentials.scope,
+    }),
+  });
+  return ((await answer.json()) as { access_token: string }).access_token;
 }
