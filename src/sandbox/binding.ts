@@ -63,10 +63,10 @@ export function bindNames(value: unknown, pointer: string, depth = 0): unknown {
   const bound: JsonObject = {};
   const given = value as JsonObject;
   for (const [key, item] of Object.entries(given)) {
-    const match = names.get(key.toLowerCase());
-    // The spec's own spelling, unless the body also carries that spelling itself (then each
-    // stays as sent, and validation says what is wrong).
-    const name = match && (match.name === key || !(match.name in given)) ? match.name : key;
+    // Matched as .NET's ordinal ignore-case matches ASCII names (no Unicode folding); a name given
+    // in several casings binds the last one, as System.Text.Json does.
+    const match = /^[\x00-\x7f]*$/.test(key) ? names.get(key.toLowerCase()) : undefined;
+    const name = match ? match.name : key;
     // Defined, not assigned: a `__proto__` key stays a key, as JSON.parse made it.
     Object.defineProperty(bound, name, {
       value: match ? bindNames(item, match.pointer, depth + 1) : item,

@@ -5,7 +5,7 @@
  *   const sandbox = createSandbox();
  *   setupServer(sandboxHandler(sandbox, "https://sandbox.almara.test")).listen();
  */
-import { http, type HttpHandler } from "msw";
+import { HttpResponse, http, type HttpHandler } from "msw";
 import type { SandboxHandler } from "./types.js";
 
 /** One handler answering every request under `baseUrl` with `sandbox.fetch`. */
@@ -15,5 +15,12 @@ export function sandboxHandler(
 ): HttpHandler {
   const base = new URL(baseUrl);
   const prefix = `${base.origin}${base.pathname.replace(/\/+$/, "")}`;
-  return http.all(`${prefix}/*`, ({ request }) => sandbox.fetch(request));
+  return http.all(`${prefix}/*`, async ({ request }) => {
+    try {
+      return await sandbox.fetch(request);
+    } catch {
+      // A dropped connection (a `reset` fault): a network error, as MSW spells one.
+      return HttpResponse.error();
+    }
+  });
 }

@@ -26,6 +26,25 @@ export function checkQuery(op: Operation, query: URLSearchParams): Record<string
 }
 
 /** Parses and validates the body; an Answer when it is refused. */
+const JSON_TYPE = /^\s*(application\/(json|[\w.-]+\+json)|text\/json)\s*(;|$)/i;
+
+/** How deep a JSON body may nest. */
+export const MAX_DEPTH = 64;
+
+/** How deep a parsed JSON value nests (walked without recursion: any depth is safe to measure). */
+function depthOf(value: unknown): number {
+  let deepest = 0;
+  const pending: [unknown, number][] = [[value, 1]];
+  while (pending.length > 0) {
+    const [item, depth] = pending.pop()!;
+    if (typeof item !== "object" || item === null) continue;
+    deepest = Math.max(deepest, depth);
+    if (deepest > MAX_DEPTH) return deepest;
+    for (const child of Object.values(item)) pending.push([child, depth + 1]);
+  }
+  return deepest;
+}
+
 export function checkBody(
   op: Operation,
   raw: string,
@@ -50,16 +69,22 @@ export function checkBody(
     }
     return { body };
   }
-  if (!contentType.toLowerCase().startsWith("application/json")) {
-    return problem(415, "Unsupported Media Type");
-  }
-  let body: unknown;
+  // ASP.NET reads application/json, text/json and any application/*+json.
+  if (!JSON_TYPE.test(contentType)) return problem(415, "Unsupported Media Type");
+  let parsed: unknown;
   try {
-    // Bound as the API binds it: property names without regard to case.
-    body = bindNames(JSON.parse(raw), pointer);
+    parsed = JSON.parse(raw);
   } catch {
     return validationProblem({ $: ["The JSON value could not be parsed."] });
   }
+  // System.Text.Json reads at most 64 levels (and a deeper value could not be echoed back).
+  if (depthOf(parsed) > MAX_DEPTH) {
+    return validationProblem({
+      $: [`The maximum configured depth of ${MAX_DEPTH} has been exceeded.`],
+    });
+  }
+  // Bound as the API binds it: property names without regard to case.
+  const body = bindNames(parsed, pointer);
   const branch = branchFor(pointer, body);
   const validate = validatorAt(branch.pointer);
   if (validate(body)) return { body };

@@ -46,7 +46,13 @@ export function createSandboxCore(options: SandboxOptions = {}): SandboxCore {
     clientSecret: options.credentials?.clientSecret ?? "sandbox-secret",
     scope: options.credentials?.scope ?? "PyPay_api",
   };
-  const tokenLifetimeSeconds = options.tokenLifetimeSeconds ?? 3600;
+  const tokenLifetimeSeconds = checkDelay(
+    "tokenLifetimeSeconds",
+    options.tokenLifetimeSeconds,
+    3600,
+    2_147_483,
+  );
+  const settleDelayMs = checkDelay("settleDelayMs", options.settleDelayMs, 1000, 2_147_483_647);
   const allowed = originCheck(options.cors);
   const state = new SandboxState();
   const faults = new Faults();
@@ -54,12 +60,15 @@ export function createSandboxCore(options: SandboxOptions = {}): SandboxCore {
   const requests: LoggedRequest[] = [];
   const callbacks: CallbackDelivery[] = [];
   const settlements = new Settlements({
-    settleDelayMs: options.settleDelayMs ?? 1000,
+    settleDelayMs,
     callbackHosts: new Set(options.callbackHosts ?? ["127.0.0.1", "localhost", "[::1]"]),
     deliverCallback: options.deliverCallback,
     callbacks,
+    onError: (error) => (options.onError ?? console.error)(error),
   });
   const running = new Set<Promise<unknown>>();
+  /** The bodies being read now: closing cancels them, so no handler waits on a stalled client. */
+  const reading = new Set<ReadableStreamDefaultReader<Uint8Array>>();
   let closed = false;
 
   /** The answer to one request (CORS headers added by `respond`). */
@@ -69,14 +78,25 @@ export function createSandboxCore(options: SandboxOptions = {}): SandboxCore {
       return toResponse(answer);
     };
     if (closed) return reply(problem(503, "Service Unavailable"));
-    const op = findOperation(request.method, url.pathname);
+    // ASP.NET routes without regard to case, and with or without a trailing slash.
+    const path = routeOf(url.pathname);
+    const op = findOperation(request.method, path);
     if (!op) {
-      const known = operations.some((o) => o.path === url.pathname);
+      const known = operations.some((o) => o.path === path);
       return reply(known ? problem(405, "Method Not Allowed") : problem(404, "Not Found"));
     }
     log.operationId = op.operationId;
-    const raw = await readText(request);
+    let raw: string | null | undefined;
+    try {
+      raw = await readText(request, reading);
+    } catch {
+      // The body never arrived whole (the client went away, its stream failed): nothing to answer.
+      log.status = -1;
+      return RESET;
+    }
     if (raw === undefined) return reply(problem(413, "Payload Too Large"));
+    if (raw === null)
+      return reply(validationProblem({ $: ["The JSON value could not be parsed."] }));
     if (closed) return reply(problem(503, "Service Unavailable"));
 
     const fault = faults.take(op.operationId, `${request.method} ${op.path}`);
@@ -165,11 +185,11 @@ export function createSandboxCore(options: SandboxOptions = {}): SandboxCore {
     input: Request | string | URL,
     init?: RequestInit,
   ): Promise<Response> {
-    // Served directly, the second argument is the server's own (Deno's connection info, Bun's
-    // server, a Worker's env): only a RequestInit changes the Request.
-    const request =
-      input instanceof Request && !isRequestInit(init) ? input : new Request(input, init);
-    const signal = request.signal;
+    // Next to a Request, the second argument is read for its signal only: served directly, it is
+    // the server's own (Deno's connection info, Bun's server, a Worker's env, whatever it holds).
+    const given = (init as { signal?: unknown } | undefined)?.signal;
+    const request = input instanceof Request ? input : new Request(input, init);
+    const signal = input instanceof Request && isSignal(given) ? given : request.signal;
     if (signal.aborted) throw signal.reason;
     // As a fetch would: the caller's abort ends the wait (the request may have been handled).
     const outcome = await new Promise<Outcome>((resolve, reject) => {
@@ -193,8 +213,10 @@ export function createSandboxCore(options: SandboxOptions = {}): SandboxCore {
     credentials,
     requests,
     callbacks,
-    injectFault: (operation: string, fault: Fault, times?: number) =>
-      faults.inject(operation, fault, times),
+    injectFault: (operation: string, fault: Fault, times?: number) => {
+      checkFault(operation, fault);
+      faults.inject(operation, fault, times);
+    },
     transactions: () => [
       ...[...state.payments.keys()].map((id) => recorded("postBillPayment", id)),
       ...[...state.payouts.keys()].map((id) => recorded("createPaymentOrder", id)),
@@ -208,6 +230,7 @@ export function createSandboxCore(options: SandboxOptions = {}): SandboxCore {
       closed = true;
       hangs.releaseAll();
       faults.clear();
+      for (const reader of reading) void reader.cancel().catch(() => undefined);
       // Every request being handled finishes (a held one answers 503), then no timer is left.
       while (running.size > 0) await Promise.allSettled([...running]);
       await settlements.close();
@@ -215,31 +238,70 @@ export function createSandboxCore(options: SandboxOptions = {}): SandboxCore {
   };
 }
 
-/** RequestInit's members: a second argument with none of them is not a RequestInit. */
-const INIT_MEMBERS = [
-  "method",
-  "headers",
-  "body",
-  "signal",
-  "redirect",
-  "credentials",
-  "mode",
-  "cache",
-  "referrer",
-  "referrerPolicy",
-  "integrity",
-  "keepalive",
-  "duplex",
-  "priority",
-  "window",
-];
-
-function isRequestInit(init: unknown): init is RequestInit {
-  return typeof init === "object" && init !== null && INIT_MEMBERS.some((member) => member in init);
+function isSignal(value: unknown): value is AbortSignal {
+  const signal = value as Partial<AbortSignal> | null | undefined;
+  return (
+    typeof signal === "object" &&
+    signal !== null &&
+    typeof signal.aborted === "boolean" &&
+    typeof signal.addEventListener === "function" &&
+    typeof signal.removeEventListener === "function"
+  );
 }
 
-/** The request's body as text, at most MAX_BODY_BYTES of it (undefined past that). */
-async function readText(request: Request): Promise<string | undefined> {
+/** A fault that can be applied, to an operation of the spec; a TypeError or RangeError otherwise. */
+function checkFault(operation: string, fault: Fault): void {
+  const known = operations.some(
+    (o) => o.operationId === operation || `${o.method} ${o.path}` === operation,
+  );
+  if (!known) {
+    throw new TypeError(
+      `almara-pay/sandbox: injectFault: ${operation} is not an operationId or "METHOD /path" of the spec`,
+    );
+  }
+  const range = (name: string, value: unknown, min: number, max: number) => {
+    if (typeof value !== "number" || !Number.isInteger(value) || value < min || value > max) {
+      throw new RangeError(
+        `almara-pay/sandbox: injectFault: ${name} must be an integer from ${min} to ${max}`,
+      );
+    }
+  };
+  const header = (name: string, value: unknown) => {
+    if (typeof value === "string" && /[\r\n\0]/.test(value)) {
+      throw new TypeError(`almara-pay/sandbox: injectFault: ${name} cannot hold a line break`);
+    }
+  };
+  if ("hangMs" in fault) range("hangMs", fault.hangMs, 0, 2_147_483_647);
+  else if ("oversized" in fault) range("oversized", fault.oversized, 1, 2 ** 40);
+  else if ("html" in fault) range("html", fault.html, 200, 599);
+  else if ("raw" in fault) {
+    if (fault.status !== undefined) range("status", fault.status, 200, 599);
+    header("contentType", fault.contentType);
+  } else if ("status" in fault) {
+    range("status", fault.status, 200, 599);
+    if (fault.retryAfter !== undefined) header("retryAfter", String(fault.retryAfter));
+  }
+}
+
+/** A number option from 0 to `max` (a timer's longest delay), or a RangeError naming it. */
+function checkDelay(
+  name: string,
+  value: number | undefined,
+  fallback: number,
+  max: number,
+): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== "number" || !(value >= 0) || value > max) {
+    throw new RangeError(`almara-pay/sandbox: options.${name} must be a number from 0 to ${max}`);
+  }
+  return value;
+}
+
+/** The request's body as text, at most MAX_BODY_BYTES of it (undefined past that; null: not UTF-8). */
+async function readText(
+  request: Request,
+  reading: Set<ReadableStreamDefaultReader<Uint8Array>>,
+): Promise<string | null | undefined> {
   if (!request.body) return "";
   const declared = Number(request.headers.get("content-length") ?? NaN);
   if (declared > MAX_BODY_BYTES) {
@@ -247,17 +309,22 @@ async function readText(request: Request): Promise<string | undefined> {
     return undefined;
   }
   const reader = request.body.getReader();
+  reading.add(reader);
   const chunks: Uint8Array[] = [];
   let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > MAX_BODY_BYTES) {
-      await reader.cancel().catch(() => undefined);
-      return undefined;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      size += value.byteLength;
+      if (size > MAX_BODY_BYTES) {
+        await reader.cancel().catch(() => undefined);
+        return undefined;
+      }
+      chunks.push(value);
     }
-    chunks.push(value);
+  } finally {
+    reading.delete(reader);
   }
   const bytes = new Uint8Array(size);
   let offset = 0;
@@ -265,12 +332,25 @@ async function readText(request: Request): Promise<string | undefined> {
     bytes.set(chunk, offset);
     offset += chunk.byteLength;
   }
-  return new TextDecoder().decode(bytes);
+  // Bytes that are not UTF-8 are not a body the API would read (null: refused as unparseable).
+  try {
+    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    return null;
+  }
+}
+
+/** The spec's path a request path names (its casing, no trailing slash), or the path itself. */
+const specPaths = new Map(operations.map((o) => [o.path.toLowerCase(), o.path]));
+function routeOf(pathname: string): string {
+  const trimmed = pathname.length > 1 ? pathname.replace(/\/+$/, "") : pathname;
+  return specPaths.get(trimmed.toLowerCase()) ?? pathname;
 }
 
 function bearerToken(request: Request): string | undefined {
   const header = request.headers.get("authorization");
-  return header?.startsWith("Bearer ") ? header.slice(7) : undefined;
+  // The scheme in any casing, as ASP.NET reads it.
+  return header && /^bearer /i.test(header) ? header.slice(7).trim() : undefined;
 }
 
 function recorded(
@@ -293,7 +373,7 @@ export function toResponse(answer: Answer): Response {
     headers.set("Content-Type", "application/json; charset=utf-8");
   }
   // Statuses a Response cannot give a body (a fault may ask for one: it is dropped).
-  const nullBody = [101, 103, 204, 205, 304].includes(answer.status);
+  const nullBody = [204, 205, 304].includes(answer.status);
   if (!nullBody) headers.set("Content-Length", String(utf8Length(payload ?? "")));
   return new Response(nullBody ? null : (payload ?? ""), { status: answer.status, headers });
 }

@@ -12,7 +12,7 @@ export const LOG_LIMIT = 10_000;
 /** Appends to a bounded log. */
 export function logEntry<T>(log: T[], entry: T): T {
   log.push(entry);
-  if (log.length > LOG_LIMIT + LOG_LIMIT / 10) log.splice(0, log.length - LOG_LIMIT);
+  if (log.length > LOG_LIMIT) log.splice(0, log.length - LOG_LIMIT);
   return entry;
 }
 
@@ -21,6 +21,8 @@ export interface SettlementOptions {
   callbackHosts: ReadonlySet<string>;
   deliverCallback: ((request: Request) => Response | Promise<Response>) | undefined;
   callbacks: CallbackDelivery[];
+  /** Told of a failure while settling (it never escapes from a timer). */
+  onError: (error: unknown) => void;
 }
 
 export class Settlements {
@@ -53,7 +55,7 @@ export class Settlements {
       await delivery.finally(() => this.#deliveries.delete(delivery));
     };
     this.#pending.set(key, {
-      timer: setTimeout(() => void run(), this.#options.settleDelayMs),
+      timer: setTimeout(() => void run().catch(this.#options.onError), this.#options.settleDelayMs),
       settle: run,
     });
   }
@@ -91,28 +93,48 @@ export class Settlements {
       entry.error = "the callback URL is not a URL";
       return;
     }
+    let payload: string;
+    try {
+      payload = JSON.stringify(callback.body);
+    } catch (error) {
+      entry.error = `the callback could not be written: ${String(error)}`;
+      return;
+    }
+    const timeout = new AbortController();
+    const timer = setTimeout(() => timeout.abort(new Error("timed out after 5 s")), 5000);
     const init: RequestInit = {
       method: "POST",
       headers: { "Content-Type": "application/json" },
-      body: JSON.stringify(callback.body),
+      body: payload,
       // A redirect could lead past callbackHosts: the API's answer is the receiver's answer.
       redirect: "manual",
-      signal: AbortSignal.timeout(5000),
+      signal: timeout.signal,
     };
     const { deliverCallback } = this.#options;
     const host = target.host.replace(/:\d+$/, "");
     if (!deliverCallback && !this.#options.callbackHosts.has(host)) {
+      clearTimeout(timer);
       entry.error = `host ${host} is not in callbackHosts`;
       return;
     }
     try {
-      const answer = deliverCallback
-        ? await deliverCallback(new Request(target, init))
-        : await fetch(target, init);
+      // A receiver that never answers is given up on after 5 s, a function as much as a URL.
+      const answer = await new Promise<Response>((resolve, reject) => {
+        timeout.signal.addEventListener("abort", () => reject(timeout.signal.reason), {
+          once: true,
+        });
+        Promise.resolve()
+          .then(() =>
+            deliverCallback ? deliverCallback(new Request(target, init)) : fetch(target, init),
+          )
+          .then(resolve, reject);
+      });
       entry.status = answer.status;
-      await answer.body?.cancel();
+      await answer.body?.cancel().catch(() => undefined);
     } catch (error) {
       entry.error = error instanceof Error ? error.message : String(error);
+    } finally {
+      clearTimeout(timer);
     }
   }
 }

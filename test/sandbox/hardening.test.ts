@@ -1,0 +1,192 @@
+/**
+ * The sandbox attacked (each case failed before its fix): bodies nested past what the API reads,
+ * clients that stall or leave mid-body, a reset behind MSW, a callback receiver that never
+ * answers, a server's second argument that looks like a RequestInit, and the API's own leniency
+ * (last-wins binding, any-case Bearer, routes in any case, text/json) and strictness (UTF-8).
+ */
+import { connect } from "node:net";
+import { setupServer } from "msw/node";
+import { afterEach, describe, expect, it } from "vitest";
+import { createSandbox, startSandbox, type SandboxHandler } from "../../src/sandbox/index.js";
+import { sandboxHandler } from "../../src/sandbox/msw.js";
+import { billPayment, payout } from "../support/fixtures.js";
+import { sandboxToken } from "../support/sandbox.js";
+
+const BASE = "https://sandbox.almara.test";
+const opened: { close(): Promise<unknown> | void }[] = [];
+afterEach(async () => {
+  await Promise.all(opened.splice(0).map((s) => s.close()));
+});
+
+function sandboxed(options: Parameters<typeof createSandbox>[0] = {}): SandboxHandler {
+  const sandbox = createSandbox({ onError: (error) => errors.push(error), ...options });
+  opened.push(sandbox);
+  return sandbox;
+}
+const errors: unknown[] = [];
+
+async function post(
+  sandbox: SandboxHandler,
+  path: string,
+  body: string,
+  type = "application/json",
+) {
+  return sandbox.fetch(`${BASE}${path}`, {
+    method: "POST",
+    headers: { Authorization: `Bearer ${await sandboxToken(sandbox, BASE)}`, "Content-Type": type },
+    body,
+  });
+}
+
+describe("bodies and clients", () => {
+  it("a body nested past 64 levels is a 400, never a 500 now or a crash at settlement", async () => {
+    errors.length = 0;
+    const sandbox = sandboxed({ settleDelayMs: 1, deliverCallback: () => new Response(null) });
+    const deep = "[".repeat(100_000) + "]".repeat(100_000);
+    const order = JSON.stringify({ ...payout(), originatorConversationId: "deep-1" });
+    const body = order.replace('"name":"Amina Otieno"', `"name":"Amina Otieno","junk":${deep}`);
+    const answer = await post(sandbox, "/v1/payment-order/new-order", body);
+    expect(answer.status).toBe(400);
+    expect(await answer.text()).toContain("depth of 64");
+    expect(sandbox.transactions()).toEqual([]);
+    await sandbox.settleAll();
+    expect(errors).toEqual([]);
+  });
+
+  it("close() ends a request whose body never finishes (node:http and in memory)", async () => {
+    const server = await startSandbox({ onError: () => undefined });
+    const { port } = new URL(server.url);
+    const socket = connect(Number(port), "127.0.0.1");
+    await new Promise((resolve) => socket.once("connect", resolve));
+    socket.on("error", () => undefined);
+    socket.write(
+      "POST /v1/bill-payments HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n" +
+        'Content-Length: 100\r\n\r\n{"a":',
+    );
+    while (server.requests.length === 0) await new Promise((r) => setTimeout(r, 1));
+    await server.close(); // resolves: the stalled body is cancelled
+    socket.destroy();
+
+    const memory = createSandbox();
+    const stalled = memory.fetch(`${BASE}/v1/bill-payments`, {
+      method: "POST",
+      body: new ReadableStream({ pull: () => new Promise(() => undefined) }),
+      duplex: "half",
+    } as RequestInit);
+    stalled.catch(() => undefined);
+    while (memory.requests.length === 0) await new Promise((r) => setTimeout(r, 1));
+    await memory.close();
+    expect((await stalled).status).toBe(503); // ended unhandled, as a held request is
+  });
+
+  it("a client that leaves mid-body is logged as dropped, not as a 500 or an internal failure", async () => {
+    const failures: unknown[] = [];
+    const server = await startSandbox({ onError: (error) => failures.push(error) });
+    opened.push(server);
+    const socket = connect(Number(new URL(server.url).port), "127.0.0.1");
+    await new Promise((resolve) => socket.once("connect", resolve));
+    socket.write(
+      "POST /v1/bill-payments HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n" +
+        'Content-Length: 100\r\n\r\n{"a":',
+    );
+    while (server.requests.length === 0) await new Promise((r) => setTimeout(r, 1));
+    socket.destroy();
+    while (server.requests[0]!.status === 0) await new Promise((r) => setTimeout(r, 1));
+    expect(server.requests[0]!.status).toBe(-1);
+    expect(failures).toEqual([]);
+  });
+
+  it("bytes that are not UTF-8 are a 400", async () => {
+    const sandbox = sandboxed();
+    const answer = await sandbox.fetch(`${BASE}/v1/bill-payments`, {
+      method: "POST",
+      headers: {
+        Authorization: `Bearer ${await sandboxToken(sandbox, BASE)}`,
+        "Content-Type": "application/json",
+      },
+      body: new Uint8Array([0x7b, 0xff, 0xfe, 0x7d]),
+    });
+    expect(answer.status).toBe(400);
+  });
+});
+
+describe("adapters", () => {
+  it("a reset behind MSW is a network error, not a 500", async () => {
+    const sandbox = sandboxed();
+    const server = setupServer(sandboxHandler(sandbox, BASE));
+    server.listen({ onUnhandledRequest: "error" });
+    opened.push({ close: () => server.close() });
+    sandbox.injectFault("checkHealth", { reset: "before" });
+    await expect(fetch(`${BASE}/api_health_check`)).rejects.toThrow(TypeError);
+  });
+
+  it("served directly, a second argument that is not a RequestInit changes nothing (a Worker's env)", async () => {
+    const sandbox = sandboxed();
+    const env = { mode: "production", cache: {}, method: "x", headers: "x", API_KEY: "k" };
+    const answer = await sandbox.fetch(
+      new Request(`${BASE}/api_health_check`),
+      env as unknown as RequestInit,
+    );
+    expect(answer.status).toBe(200);
+  });
+
+  it("a callback receiver that never answers is given up on, and settleAll() returns", async () => {
+    const sandbox = sandboxed({
+      settleDelayMs: 1,
+      deliverCallback: () => new Promise<Response>(() => undefined),
+    });
+    const answer = await post(
+      sandbox,
+      "/v1/bill-payments",
+      JSON.stringify({ ...billPayment, callBackUrl: "https://shop.example/cb" }),
+    );
+    expect(answer.status).toBe(200);
+    await sandbox.settleAll();
+    expect(sandbox.callbacks).toEqual([
+      {
+        url: "https://shop.example/cb",
+        originatorConversationId: billPayment.originatorConversationId,
+        error: "timed out after 5 s",
+      },
+    ]);
+  }, 30_000);
+});
+
+describe("as the API reads requests", () => {
+  it("a name given in several casings binds the last, as System.Text.Json does", async () => {
+    const sandbox = sandboxed();
+    const twice = JSON.stringify(billPayment).replace('"amount":1500', '"amount":1500,"AMOUNT":-5');
+    expect((await post(sandbox, "/v1/bill-payments", twice)).status).toBe(400);
+  });
+
+  it("takes Bearer in any case, routes in any case or with a trailing slash, and text/json", async () => {
+    const sandbox = sandboxed();
+    const token = await sandboxToken(sandbox, BASE);
+    const read = (path: string, scheme = "Bearer") =>
+      sandbox.fetch(`${BASE}${path}`, { headers: { Authorization: `${scheme} ${token}` } });
+    expect((await read("/v1/bill-services", "bearer")).status).toBe(200);
+    expect((await read("/V1/Bill-Services")).status).toBe(200);
+    expect((await read("/v1/bill-services/")).status).toBe(200);
+    const body = JSON.stringify({ ...billPayment, originatorConversationId: "text-json-1" });
+    expect((await post(sandbox, "/v1/bill-payments", body, "text/json")).status).toBe(200);
+    expect((await post(sandbox, "/v1/bill-payments", body, "application/jsonfoo")).status).toBe(
+      415,
+    );
+  });
+
+  it("refuses options and faults it cannot honour, naming them", () => {
+    expect(() => createSandbox({ settleDelayMs: Infinity })).toThrow(/settleDelayMs/);
+    const sandbox = sandboxed();
+    expect(() => sandbox.injectFault("noSuchOperation", { status: 500 })).toThrow(
+      /noSuchOperation/,
+    );
+    expect(() => sandbox.injectFault("checkHealth", { status: 99 })).toThrow(/status/);
+    expect(() => sandbox.injectFault("checkHealth", { hangMs: 2 ** 31 })).toThrow(/hangMs/);
+    expect(() => sandbox.injectFault("checkHealth", { oversized: Number.NaN })).toThrow(
+      /oversized/,
+    );
+    expect(() =>
+      sandbox.injectFault("checkHealth", { raw: "x", contentType: "text/plain\r\nX-Evil: 1" }),
+    ).toThrow(/contentType/);
+  });
+});
