@@ -5,7 +5,8 @@
  */
 import type { SandboxOptions } from "./types.js";
 
-const LOOPBACK = /^https?:\/\/(localhost|127\.0\.0\.1|\[::1\])(:\d{1,5})?$/i;
+const LOOPBACK =
+  /^https?:\/\/(localhost|127\.0\.0\.1|\[::1\])(:(6553[0-5]|655[0-2]\d|65[0-4]\d\d|6[0-4]\d{3}|[1-5]?\d{1,4}))?$/i;
 
 /** The headers a browser may read from an answer (beyond the CORS-safelisted ones). */
 const EXPOSED = "Retry-After, WWW-Authenticate, Content-Length";
@@ -50,10 +51,11 @@ export function preflight(request: Request, allowed: OriginCheck): Response {
   });
 }
 
-/** The CORS headers of an answer to `request` (none when it has no allowed origin). */
+/** The CORS headers of an answer to `request` (only `Vary` when it has no allowed origin). */
 export function corsHeaders(request: Request, allowed: OriginCheck): Record<string, string> {
   const origin = request.headers.get("origin");
-  if (origin === null || !allowed(origin)) return {};
+  // Every answer varies by origin, so that no cache hands one origin's answer to another.
+  if (origin === null || !allowed(origin)) return { Vary: "Origin" };
   return {
     "Access-Control-Allow-Origin": origin,
     "Access-Control-Expose-Headers": EXPOSED,
