@@ -69,9 +69,9 @@ export interface CallbackDelivery {
 /** What every form of the sandbox offers besides answering requests. */
 export interface SandboxControls {
   readonly credentials: SandboxCredentials;
-  /** Every request received, in order (the most recent 10,000). */
+  /** Every request received, in order (at least the most recent 10,000, at most 11,000). */
   readonly requests: readonly LoggedRequest[];
-  /** Every callback attempted, in order (the most recent 10,000). */
+  /** Every callback attempted, in order (at least the most recent 10,000, at most 11,000). */
   readonly callbacks: readonly CallbackDelivery[];
   /** Makes the next `times` requests to an operation (`operationId` or `"POST /v1/…"`) misbehave. */
   injectFault(operation: string, fault: Fault, times?: number): void;

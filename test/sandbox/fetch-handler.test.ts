@@ -114,10 +114,12 @@ describe("bounded", () => {
     for (let i = 0; i < TOKEN_LIMIT; i++) await token();
     expect((await read(first)).status).toBe(401);
     expect((await read(await token())).status).toBe(200);
-    // The log keeps the most recent LOG_LIMIT entries.
-    expect(TOKEN_LIMIT + 5).toBeGreaterThan(LOG_LIMIT);
-    expect(sandbox.requests.length).toBe(LOG_LIMIT);
-    expect(sandbox.requests.at(-1)).toMatchObject({ path: "/v1/bill-services", status: 200 });
+    // The log keeps the most recent LOG_LIMIT entries, and at most a tenth more.
+    let made = TOKEN_LIMIT + 5;
+    for (; made <= LOG_LIMIT * 1.1; made++) await read("x");
+    expect(sandbox.requests.length).toBeGreaterThanOrEqual(LOG_LIMIT);
+    expect(sandbox.requests.length).toBeLessThan(made);
+    expect(sandbox.requests.at(-1)).toMatchObject({ path: "/v1/bill-services", status: 401 });
   });
 });
 
