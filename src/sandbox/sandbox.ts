@@ -72,10 +72,15 @@ export function createSandboxCore(options: SandboxOptions = {}): SandboxCore {
   let closed = false;
 
   /** The answer to one request (CORS headers added by `respond`). */
-  async function handle(request: Request, url: URL, log: LoggedRequest): Promise<Outcome> {
+  async function handle(
+    request: Request,
+    url: URL,
+    log: LoggedRequest,
+    cors: Record<string, string>,
+  ): Promise<Outcome> {
     const reply = (answer: Answer): Response => {
       log.status = answer.status;
-      return toResponse(answer);
+      return toResponse(answer, cors);
     };
     if (closed) return reply(problem(503, "Service Unavailable"));
     // ASP.NET routes without regard to case, and with or without a trailing slash.
@@ -111,7 +116,7 @@ export function createSandboxCore(options: SandboxOptions = {}): SandboxCore {
     }
     // Faults that answer do so now, unless they wait until the request was handled.
     const answersNow = fault && !("reset" in fault) && !("hangMs" in fault) && !fault.after;
-    if (answersNow) return answerFault(fault, log);
+    if (answersNow) return answerFault(fault, log, cors);
 
     if (op.secured) {
       const token = bearerToken(request);
@@ -152,7 +157,7 @@ export function createSandboxCore(options: SandboxOptions = {}): SandboxCore {
       log.status = -1;
       return RESET;
     }
-    if (fault && !("hangMs" in fault)) return answerFault(fault, log);
+    if (fault && !("hangMs" in fault)) return answerFault(fault, log, cors);
     return reply(answer);
   }
 
@@ -164,18 +169,15 @@ export function createSandboxCore(options: SandboxOptions = {}): SandboxCore {
       path: url.pathname,
       status: 0,
     } as LoggedRequest);
-    const handling = handle(request, url, log).catch((error: unknown) => {
+    const cors = corsHeaders(request, allowed);
+    const handling = handle(request, url, log, cors).catch((error: unknown) => {
       (options.onError ?? console.error)(error);
       log.status = 500;
-      return toResponse(problem(500, "An error occurred while processing your request."));
+      return toResponse(problem(500, "An error occurred while processing your request."), cors);
     });
     running.add(handling);
     try {
-      const outcome = await handling;
-      if (outcome === RESET) return outcome;
-      const cors = corsHeaders(request, allowed);
-      for (const [name, value] of Object.entries(cors)) outcome.headers.set(name, value);
-      return outcome;
+      return await handling;
     } finally {
       running.delete(handling);
     }
@@ -190,6 +192,12 @@ export function createSandboxCore(options: SandboxOptions = {}): SandboxCore {
     const given = (init as { signal?: unknown } | undefined)?.signal;
     const request = input instanceof Request ? input : new Request(input, init);
     const signal = input instanceof Request && isSignal(given) ? given : request.signal;
+    // A Request made here from a URL and an init without a signal: no one can abort it.
+    if (!(input instanceof Request) && init?.signal == null) {
+      const outcome = await respond(request);
+      if (outcome === RESET) throw dropped();
+      return outcome;
+    }
     if (signal.aborted) throw signal.reason;
     // As a fetch would: the caller's abort ends the wait (the request may have been handled).
     const outcome = await new Promise<Outcome>((resolve, reject) => {
@@ -199,11 +207,7 @@ export function createSandboxCore(options: SandboxOptions = {}): SandboxCore {
         .then(resolve, reject)
         .finally(() => signal.removeEventListener("abort", onAbort));
     });
-    if (outcome === RESET) {
-      throw new TypeError("fetch failed", {
-        cause: Object.assign(new Error("other side closed"), { code: "UND_ERR_SOCKET" }),
-      });
-    }
+    if (outcome === RESET) throw dropped();
     return outcome;
   }
 
@@ -297,6 +301,13 @@ function checkDelay(
   return value;
 }
 
+/** What a fetch rejects with when the connection drops. */
+function dropped(): TypeError {
+  return new TypeError("fetch failed", {
+    cause: Object.assign(new Error("other side closed"), { code: "UND_ERR_SOCKET" }),
+  });
+}
+
 /** The request's body as text, at most MAX_BODY_BYTES of it (undefined past that; null: not UTF-8). */
 async function readText(
   request: Request,
@@ -361,20 +372,21 @@ function recorded(
 }
 
 /** An answer as a Response: JSON, or raw text with its content type. */
-export function toResponse(answer: Answer): Response {
-  const headers = new Headers(answer.headers);
+export function toResponse(answer: Answer, extra?: Record<string, string>): Response {
+  // One plain object for every header: the Response checks them once, as it builds its own.
+  const headers: Record<string, string> = { ...answer.headers, ...extra };
   let payload: string | null = null;
   if (answer.text !== undefined) {
     payload = answer.text;
     if (answer.contentType !== null)
-      headers.set("Content-Type", answer.contentType ?? "text/plain; charset=utf-8");
+      headers["Content-Type"] = answer.contentType ?? "text/plain; charset=utf-8";
   } else if (answer.body !== undefined) {
     payload = JSON.stringify(answer.body);
-    headers.set("Content-Type", "application/json; charset=utf-8");
+    headers["Content-Type"] = "application/json; charset=utf-8";
   }
   // Statuses a Response cannot give a body (a fault may ask for one: it is dropped).
-  const nullBody = [204, 205, 304].includes(answer.status);
-  if (!nullBody) headers.set("Content-Length", String(utf8Length(payload ?? "")));
+  const nullBody = answer.status === 204 || answer.status === 205 || answer.status === 304;
+  if (!nullBody) headers["Content-Length"] = String(utf8Length(payload ?? ""));
   return new Response(nullBody ? null : (payload ?? ""), { status: answer.status, headers });
 }
 
@@ -389,6 +401,7 @@ function utf8Length(text: string): number {
 function answerFault(
   fault: Exclude<Fault, { hangMs: number } | { reset: "before" | "after" }>,
   log: LoggedRequest,
+  cors: Record<string, string>,
 ): Response {
   if ("oversized" in fault) {
     log.status = 200;
@@ -412,12 +425,12 @@ function answerFault(
     );
     return new Response(body, {
       status: 200,
-      headers: { "Content-Type": "application/json; charset=utf-8" },
+      headers: { ...cors, "Content-Type": "application/json; charset=utf-8" },
     });
   }
   const answer = faultAnswer(fault);
   log.status = answer.status;
-  return toResponse(answer);
+  return toResponse(answer, cors);
 }
 
 function faultAnswer(fault: Fault): Answer {
