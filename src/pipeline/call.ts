@@ -6,6 +6,7 @@
  * included) and nothing tags Requests by hand; resends are built from the same bytes.
  */
 import { isRecord } from "../errors/error-body.js";
+import { isSignal } from "./abort.js";
 import { operationMeta } from "../generated/operations.js";
 import { describeOperation, fieldValues, type OperationContext } from "./operation-context.js";
 import type { FetchLike } from "./exchange.js";
@@ -156,19 +157,6 @@ export function prepareCall(
     next.bodySerializer = () => serialized;
   }
   return next;
-}
-
-/** An AbortSignal (of this realm or another: a test DOM's), not a look-alike that cannot be followed. */
-function isSignal(value: unknown): value is AbortSignal {
-  if (value instanceof AbortSignal) return true;
-  const signal = value as Partial<AbortSignal> | null;
-  return (
-    typeof signal === "object" &&
-    signal !== null &&
-    typeof signal.aborted === "boolean" &&
-    typeof signal.addEventListener === "function" &&
-    typeof signal.removeEventListener === "function"
-  );
 }
 
 /** The body as JSON; a usage error naming the body when it cannot be (a cycle, a BigInt). */

@@ -25,16 +25,6 @@ export interface OperationContext {
    * caller's abort would no longer reach the one the SDK sends.
    */
   first?: Request;
-  /**
-   * The body as the SDK serialized it for this call (the SDK's own client): resends are built
-   * from it, and the Request's own body is sent unread.
-   */
-  bodyText?: string;
-  /**
-   * Set by the SDK's own client: the caller's signal, or none when the call passed none (then no
-   * step listens for an abort).
-   */
-  callerSignal?: AbortSignal | null;
 }
 
 const contexts = new WeakMap<Request, OperationContext>();

@@ -191,29 +191,22 @@ export function createRetryingFetch(inner: FetchLike, options: RetryingFetchOpti
     const perCall = requestOption<RetryOptions | false>(request, "retry");
     const policy = perCall === undefined ? options.policy : resolveRetry(perCall, options.policy);
     let context = operationContextOf(request);
-    // Serialized by the SDK: the Request goes out unread, and a resend is built from the same
-    // text. Otherwise the body is read once, here.
-    const body = context?.bodyText ?? (request.body ? await request.arrayBuffer() : undefined);
-    // A middleware of the caller's may have replaced the Request the SDK tagged: read it again.
+    // The body is read once, here: every attempt is built from it.
+    const body = request.body ? await request.arrayBuffer() : undefined;
+    // A middleware of the caller's may have replaced the Request the idempotency middleware
+    // tagged: read it again.
     if (!context) {
-      context = deriveOperation(
-        request,
-        options.basePath ?? "",
-        typeof body === "string" ? undefined : body,
-      );
+      context = deriveOperation(request, options.basePath ?? "", body);
       if (context) setOperationContext(request, context);
     }
-    const signal =
-      context?.callerSignal !== undefined
-        ? (context.callerSignal ?? undefined)
-        : (context?.first?.signal ?? request.signal);
+    const signal = context?.first?.signal ?? request.signal;
     let named: RequestInfo | undefined;
     return sendWithRetries(
       request,
       {
         policy,
         body,
-        unread: context?.bodyText !== undefined,
+        unread: false,
         operation: context,
         resend: context?.resend === true,
         signal,

@@ -60,8 +60,6 @@ export function createTransport(options: TransportOptions): FetchLike {
   return async (input, init) => {
     const request = input instanceof Request ? input : new Request(input, init);
     const context = operationContextOf(request);
-    // The signal to follow: the caller's when the SDK's client said which, else the Request's own.
-    const signal = context?.callerSignal !== undefined ? context.callerSignal : request.signal;
     let named: ReturnType<typeof describeRequest> | undefined;
     return exchange(request, {
       fetch: options.fetch,
@@ -70,7 +68,7 @@ export function createTransport(options: TransportOptions): FetchLike {
       maxResponseBytes:
         checkCallLimit("maxResponseBytes", requestOption(request, "maxResponseBytes")) ??
         defaultLimit,
-      signal: signal ?? undefined,
+      signal: request.signal,
       expectJson: context?.expectJson,
       describe: () => (named ??= describeRequest(request, context)),
     });

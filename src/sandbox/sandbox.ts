@@ -4,12 +4,13 @@
  * socket: `startSandbox` (server.ts) puts it behind node:http, and `sandbox.fetch` works as the
  * SDK's `fetch`, behind MSW, or under `Deno.serve`, `Bun.serve` or a Worker.
  */
+import { isSignal } from "../pipeline/abort.js";
 import { oauthError, problem, validationProblem, type Answer } from "./answers.js";
 import { corsHeaders, isPreflight, originCheck, preflight } from "./cors.js";
 import { Faults, Hangs, type Fault } from "./faults.js";
 import { handlers } from "./handlers/index.js";
 import { checkBody, checkQuery } from "./request-checks.js";
-import { LOG_LIMIT, Settlements, logEntry } from "./settlement.js";
+import { Settlements, logEntry } from "./settlement.js";
 import { findOperation, operations } from "./spec.js";
 import { SandboxState } from "./state.js";
 import type {
@@ -22,7 +23,7 @@ import type {
 } from "./types.js";
 
 /** The largest request body read: a longer one is answered 413. */
-export const MAX_BODY_BYTES = 1024 * 1024;
+const MAX_BODY_BYTES = 1024 * 1024;
 
 /** What the node:http adapter does instead of answering: drop the connection. */
 export const RESET = Symbol("almara-pay.sandbox.reset");
@@ -242,17 +243,6 @@ export function createSandboxCore(options: SandboxOptions = {}): SandboxCore {
   };
 }
 
-function isSignal(value: unknown): value is AbortSignal {
-  const signal = value as Partial<AbortSignal> | null | undefined;
-  return (
-    typeof signal === "object" &&
-    signal !== null &&
-    typeof signal.aborted === "boolean" &&
-    typeof signal.addEventListener === "function" &&
-    typeof signal.removeEventListener === "function"
-  );
-}
-
 /** A fault that can be applied, to an operation of the spec; a TypeError or RangeError otherwise. */
 function checkFault(operation: string, fault: Fault): void {
   const known = operations.some(
@@ -463,5 +453,3 @@ function faultAnswer(fault: Fault): Answer {
   }
   return problem(500, "Injected fault");
 }
-
-export { LOG_LIMIT };

@@ -5,6 +5,7 @@
 import type { components } from "../../generated/schema.js";
 import {
   pollOutcome,
+  stateByCode,
   type FindOutcomeOptions,
   type LookupClient,
   type NotFoundOutcome,
@@ -63,7 +64,5 @@ export function findAccountValidationOutcome(
 
 /** A validation is final once it carries a result code: `"0"` is an account found. */
 function classify(record: AccountValidationRecord): AccountValidationOutcome {
-  const code = String(record.resultCode ?? "").trim();
-  if (!code) return { state: "pending", record };
-  return { state: code === "0" ? "completed" : "failed", record };
+  return stateByCode(record.resultCode, record);
 }

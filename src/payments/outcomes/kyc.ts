@@ -5,6 +5,7 @@
 import type { components } from "../../generated/schema.js";
 import {
   pollOutcome,
+  stateByCode,
   type FindOutcomeOptions,
   type LookupClient,
   type NotFoundOutcome,
@@ -63,7 +64,5 @@ export function findKycOutcome(
 
 /** A check is final once its record carries a response code: `"0"` is verified. */
 function classify(record: KycRecord): KycOutcome {
-  const code = String(record.kycRecordDto?.responseCode ?? "").trim();
-  if (!code) return { state: "pending", record };
-  return { state: code === "0" ? "completed" : "failed", record };
+  return stateByCode(record.kycRecordDto?.responseCode, record);
 }

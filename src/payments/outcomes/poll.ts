@@ -122,3 +122,16 @@ export async function pollOutcome<T, O extends { state: string }>(
     await sleep(Math.min(intervalMs, left), signal);
   }
 }
+
+/**
+ * The outcome of a check that is final once it carries a result code: none yet is pending, `"0"`
+ * is completed, any other code failed.
+ */
+export function stateByCode<R>(
+  code: unknown,
+  record: R,
+): { state: "completed" | "failed" | "pending"; record: R } {
+  const trimmed = String(code ?? "").trim();
+  if (!trimmed) return { state: "pending", record };
+  return { state: trimmed === "0" ? "completed" : "failed", record };
+}
