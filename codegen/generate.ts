@@ -136,7 +136,7 @@ const CHECKED_KEYWORDS = new Set([
   ...["enum", "const", "pattern", "minLength", "maxLength", "format"],
   ...["minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "allOf", "anyOf", "oneOf"],
 ]);
-/** Keywords that only annotate. */
+/** Keywords that only annotate (and every `x-` extension). */
 const ANNOTATIONS = new Set([
   "description",
   "title",
@@ -152,7 +152,7 @@ function inlineSchema(spec: Json, schema: unknown, where: string): Json {
   const node = deref(spec, schema);
   const out: Json = {};
   for (const [key, value] of Object.entries(node)) {
-    if (ANNOTATIONS.has(key)) continue;
+    if (ANNOTATIONS.has(key) || key.startsWith("x-")) continue;
     if (!CHECKED_KEYWORDS.has(key))
       throw new Error(
         `${where}: keyword "${key}" is not supported by src/callbacks/schema-check.ts`,

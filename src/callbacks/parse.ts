@@ -12,7 +12,7 @@ import { checkSchema, type JsonSchema } from "./schema-check.js";
 export type BillPaymentCallback = components["schemas"]["BillPaymentStatus"];
 
 /** The body of the payout webhook: the payout, as `GET /v1/payment-order/check-status` returns it. */
-export type PaymentOrderCallback = components["schemas"]["PaymentOrderStatus"];
+export type PaymentOrderCallback = components["schemas"]["PaymentOrderResult"];
 
 /**
  * An express-deposit callback: the STK-push result (first, not final) or the C2B instant payment

@@ -57,9 +57,47 @@ type PathsWith<Paths, M extends HttpMethod> = {
   [P in keyof Paths]: Paths[P] extends { [K in M]: any } ? P : never;
 }[keyof Paths];
 type RequiredKeysOf<T> = { [K in keyof T]: {} extends Pick<T, K> ? never : K }[keyof T];
+/** The keys of any member of a union. */
+type KeysOfAny<T> = T extends unknown ? keyof T : never;
+/** The type of `K` in the members of a union that declare it. */
+type ValueOfAny<T, K extends PropertyKey> = T extends unknown
+  ? K extends keyof T
+    ? T[K]
+    : never
+  : never;
+/**
+ * `Actual` with every property that `Expected` does not declare typed `never`, at every depth.
+ * openapi-fetch infers a call's init from the argument, and an inferred type escapes TypeScript's
+ * excess-property check: without this, a misspelt optional field (`amout`) would compile and be
+ * sent, and the API ignores a member it does not know.
+ */
+type NoUndeclared<Expected, Actual> = unknown extends Expected
+  ? Actual
+  : Actual extends readonly (infer Item)[]
+    ? readonly NoUndeclared<Expected extends readonly (infer E)[] ? E : unknown, Item>[]
+    : Actual extends object
+      ? {
+          [K in keyof Actual]: K extends KeysOfAny<Expected>
+            ? NoUndeclared<ValueOfAny<Expected, K>, Actual[K]>
+            : never;
+        }
+      : Actual;
+/** The JSON body an operation takes (unknown: none is declared). */
+type BodyOf<Operation> = Operation extends {
+  requestBody?: { content: { "application/json": infer B } };
+}
+  ? B
+  : unknown;
+/** The check of a call's body against the operation's (nothing when the call sends none). */
+type BodyCheck<Operation, Init> = Init extends { body: infer B }
+  ? { body: NoUndeclared<BodyOf<Operation>, B> }
+  : unknown;
+
 /** openapi-fetch's init for the operation, with the SDK's per-call options typed. */
-type CallInitParam<Init> =
-  RequiredKeysOf<Init> extends never ? [(Init & CallOptions)?] : [Init & CallOptions];
+type CallInitParam<Init, Operation> =
+  RequiredKeysOf<Init> extends never
+    ? [(Init & CallOptions & NoInfer<BodyCheck<Operation, Init>>)?]
+    : [Init & CallOptions & NoInfer<BodyCheck<Operation, Init>>];
 
 /** The operation object of `Path` for `M` (the paths type marks absent methods `never`). */
 type OperationOf<Paths, Path extends keyof Paths, M extends HttpMethod> =
@@ -70,7 +108,7 @@ type MethodOf<Paths extends {}, M extends HttpMethod> = <
   Init extends MaybeOptionalInit<Record<M, OperationOf<Paths, Path, M>>, M>,
 >(
   url: Path,
-  ...init: CallInitParam<Init>
+  ...init: CallInitParam<Init, OperationOf<Paths, Path, M>>
 ) => Promise<FetchResponse<OperationOf<Paths, Path, M>, Init, "application/json">>;
 
 /** One method of the client (`GET`, `POST`…): openapi-fetch's, with typed per-call options. */

@@ -750,54 +750,14 @@ export const callbackSchemas = {
                 "object",
                 "null"
               ],
-              "additionalProperties": true,
-              "properties": {
-                "name": {
-                  "type": [
-                    "string",
-                    "null"
-                  ]
-                },
-                "primaryAccountNumber": {
-                  "type": [
-                    "string",
-                    "null"
-                  ]
-                }
-              }
+              "additionalProperties": true
             },
             "transaction": {
               "type": [
                 "object",
                 "null"
               ],
-              "additionalProperties": true,
-              "properties": {
-                "routeId": {
-                  "type": [
-                    "string",
-                    "null"
-                  ]
-                },
-                "amount": {
-                  "type": [
-                    "number",
-                    "null"
-                  ]
-                },
-                "reference": {
-                  "type": [
-                    "string",
-                    "null"
-                  ]
-                },
-                "channelType": {
-                  "type": [
-                    "integer",
-                    "null"
-                  ]
-                }
-              }
+              "additionalProperties": true
             },
             "transactionOutcome": {
               "type": "object",

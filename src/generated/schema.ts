@@ -597,7 +597,8 @@ export interface webhooks {
          * Payout result (sent to your webhook URL)
          * @description POSTed to the webhook URL set in the dashboard (Settings → Company Settings → Webhook
          *     Settings) when a payout line is processed. Client code reads it as the body of
-         *     `GET /v1/payment-order/check-status`, and so does this spec: the result of each line is in
+         *     `GET /v1/payment-order/check-status`, and so does this spec (with the echoed objects left open):
+         *     the result of each line is in
          *     `orderLines[].transactionOutcome.resultCode`. Answer 200 to acknowledge it.
          *     The API documents no authentication for this callback (no signature, no source addresses):
          *     confirm it by looking the transaction up before acting on it.
@@ -702,6 +703,23 @@ export interface components {
             originatorConversationId?: components["schemas"]["OriginatorConversationId"];
         };
         /**
+         * @description "Nothing is stored under that id", as a public client models the payout lookup's 404
+         *     (`PaymentOrderNotFoundDTO`): the id and id type looked up, and a message. The documentation's
+         *     own sample for that page is cut off after `{"app`, the start of a domain error, so both shapes
+         *     are accepted there.
+         */
+        NotFoundError: {
+            /** @description The id that was looked up. */
+            id: string;
+            /**
+             * @description What kind of id it is (`OriginatorConversationId` or `SystemConversationId`).
+             * @example OriginatorConversationId
+             */
+            idType: string;
+            /** @example Payment order not found */
+            message: string;
+        };
+        /**
          * @description A request the business rules refused field by field, as documented for a duplicate
          *     `originatorConversationId`: `errors` is a list of `{ field, message }` (unlike ProblemDetails'
          *     map). Some answers add `status: "BadRequest"`.
@@ -712,8 +730,8 @@ export interface components {
             /** @example BadRequest */
             status?: string;
             timestamp: components["schemas"]["Timestamp"];
-            systemConversationId?: components["schemas"]["SystemConversationId"];
-            originatorConversationId?: string;
+            systemConversationId: components["schemas"]["SystemConversationId"];
+            originatorConversationId: string;
             errors: {
                 /** @example OriginatorConversationId */
                 field: string;
@@ -899,7 +917,7 @@ export interface components {
                 appDomainName: string;
                 /** @example Bill Payment submission accepted */
                 remarks: string;
-                originatorConversationId?: components["schemas"]["OriginatorConversationId"];
+                originatorConversationId: components["schemas"]["OriginatorConversationId"];
                 systemConversationId: components["schemas"]["SystemConversationId"];
                 timestamp: components["schemas"]["Timestamp"];
                 /** @description Due date as the biller reports it (`yyyy-MM-ddTHH:mm:ss`, no zone), or null. */
@@ -1050,11 +1068,23 @@ export interface components {
             id: string;
         };
         /**
-         * @description A payment link. The documented create sample answers `{}`, so every field is optional here; the
-         *     local sandbox returns the stored link with its `id`.
+         * @description A stored payment link, as `GET /v1/payment-link/get-payment-link` and
+         *     `PUT /v1/payment-link/update-payment-link` answer it: its `id` and the fields it was created or
+         *     last updated with. No public page shows this answer (the paths come from a third-party client
+         *     that keeps the body as it comes): the `id` is required, because finding and updating a link
+         *     need it, and other fields the API may add are allowed.
          */
         PaymentLink: components["schemas"]["PaymentLinkFields"] & {
             /** @description The payment link's id, used to find and update it. */
+            id: string;
+        };
+        /**
+         * @description The answer to a new payment link. The documentation shows it in full as `{}`; the local sandbox
+         *     answers the stored link (a `PaymentLink`, with its `id`). Nothing else is allowed: the
+         *     documented answer has no other field.
+         */
+        PaymentLinkCreated: components["schemas"]["PaymentLinkFields"] & {
+            /** @description The payment link's id (the local sandbox's answer; the documented one is `{}`). */
             id?: string;
         };
         /**
@@ -1164,7 +1194,7 @@ export interface components {
                 /** @example LIVE */
                 appDomainName: string;
                 systemConversationId: components["schemas"]["SystemConversationId"];
-                originatorConversationId?: components["schemas"]["OriginatorConversationId"];
+                originatorConversationId: components["schemas"]["OriginatorConversationId"];
                 /** @example order submission accepted */
                 remarks: string;
                 timestamp: components["schemas"]["Timestamp"];
@@ -1172,8 +1202,9 @@ export interface components {
         };
         /**
          * @description A payout as the API keeps it: the order and, per line, the request echoed back and its
-         *     `transactionOutcome`. `GET /v1/payment-order/check-status` returns it, and the payout webhook
-         *     (set in the dashboard, not per request) posts the same body. A line is final once its outcome
+         *     `transactionOutcome`. `GET /v1/payment-order/check-status` returns it; the payout webhook (set in
+         *     the dashboard, not per request) posts the same body, described more loosely as
+         *     `PaymentOrderResult`. A line is final once its outcome
          *     has a `resultCode`: `0` is success, any other code says whether and how to try again.
          */
         PaymentOrderStatus: {
@@ -1184,28 +1215,106 @@ export interface components {
             isProcessed?: boolean | null;
             orderLines: components["schemas"]["PaymentOrderLineStatus"][];
         };
-        /** @description One line of a payout, echoed, with its outcome. The echo's fields may be null. */
+        /**
+         * @description The payout webhook's body. Client code reads it as the body of
+         *     `GET /v1/payment-order/check-status` (`PaymentOrderStatus`), and the local sandbox sends exactly
+         *     that. No public page shows it, so only what a receiver needs is required (the order's
+         *     `originatorConversationId` and each line's `transactionOutcome`) and the echoed `remitter`,
+         *     `recipient` and `transaction` are left open: a callback is never refused for a field this spec
+         *     does not know.
+         */
+        PaymentOrderResult: {
+            id?: string | null;
+            conversationId?: string | null;
+            originatorConversationId: components["schemas"]["OriginatorConversationId"];
+            remarks?: string | null;
+            isProcessed?: boolean | null;
+            orderLines: {
+                /** @description The remitter as sent (see `PaymentOrderLineStatus`). */
+                remitter?: {
+                    [key: string]: unknown;
+                } | null;
+                /** @description The recipient as sent (see `PaymentOrderLineStatus`). */
+                recipient?: {
+                    [key: string]: unknown;
+                } | null;
+                /** @description The transaction as sent (see `PaymentOrderLineStatus`). */
+                transaction?: {
+                    [key: string]: unknown;
+                } | null;
+                transactionOutcome: components["schemas"]["TransactionOutcome"];
+            }[];
+        };
+        /**
+         * @description One line of a payout, echoed, with its outcome. The documented answer shows the echo in full:
+         *     every field of the line as sent (null where it was not), plus what the API adds, so the echoed
+         *     objects are closed and every field of theirs is present.
+         */
         PaymentOrderLineStatus: {
-            /** @description The remitter as sent (answers spell `idExpireDate` for the request's `idExpiryDate`). */
-            remitter?: {
-                [key: string]: unknown;
+            /**
+             * @description The remitter as sent, its fields null where none was sent. The echo spells `idExpireDate`
+             *     for the request's `idExpiryDate`.
+             */
+            remitter: {
+                name: string | null;
+                address: string | null;
+                phoneNumber: string | null;
+                idType: string | null;
+                idNumber: string | null;
+                country: string | null;
+                /** @description ISO 4217 numeric, as sent. */
+                ccy: number | null;
+                nationality: string | null;
+                idIssuePlace: string | null;
+                idIssueDate: string | null;
+                idExpireDate: string | null;
+                financialInstitution: string | null;
+                sourceOfFunds: string | null;
+                principalActivity: string | null;
+                dateOfBirth: string | null;
+                emailAddress: string | null;
+                occupation: string | null;
             } | null;
-            /** @description The recipient as sent, with `creditCustomerAccountId`, `state`, `city`, `postalCode`. */
-            recipient?: ({
-                name?: string | null;
-                primaryAccountNumber?: string | null;
-            } & {
-                [key: string]: unknown;
-            }) | null;
-            /** @description The transaction as sent, with `type`, `routeTransactionTypeId` and `relationship`. */
-            transaction?: ({
-                routeId?: string | null;
-                amount?: number | null;
-                reference?: string | null;
-                channelType?: number | null;
-            } & {
-                [key: string]: unknown;
-            }) | null;
+            /**
+             * @description The recipient as sent (null where a field was not), with `creditCustomerAccountId`, `state`,
+             *     `city` and `postalCode` added.
+             */
+            recipient: {
+                name: string | null;
+                address: string | null;
+                emailAddress: string | null;
+                phoneNumber: string | null;
+                idType: string | null;
+                idNumber: string | null;
+                mccmnc: string | number | null;
+                financialInstitution: string | null;
+                institutionIdentifier: string | null;
+                primaryAccountNumber: string;
+                /** @description ISO 4217 numeric, as sent. */
+                ccy: number | null;
+                country: string | null;
+                purpose: string | null;
+                nationality: string | null;
+                creditCustomerAccountId: string | null;
+                state: string | null;
+                city: string | null;
+                postalCode: string | null;
+            };
+            /**
+             * @description The transaction as sent (null where a field was not), with the route's `type`,
+             *     `routeTransactionTypeId` and `relationship` added.
+             */
+            transaction: {
+                routeId: string;
+                amount: number;
+                reference: string | null;
+                systemTraceAuditNumber: string | null;
+                type: number | null;
+                channelType: number;
+                customerAccountNo: string | null;
+                routeTransactionTypeId: string | null;
+                relationship: string | null;
+            };
             transactionOutcome: components["schemas"]["TransactionOutcome"];
         };
         /**
@@ -1283,7 +1392,7 @@ export interface components {
                 appDomainName: string;
                 /** @example Express Deposit submission accepted */
                 remarks: string;
-                originatorConversationId?: components["schemas"]["OriginatorConversationId"];
+                originatorConversationId: components["schemas"]["OriginatorConversationId"];
                 systemConversationId: components["schemas"]["SystemConversationId"];
                 timestamp: components["schemas"]["Timestamp"];
             };
@@ -1480,7 +1589,7 @@ export interface components {
                 appDomainName: string;
                 /** @example Airtime Purchase submission accepted */
                 remarks: string;
-                originatorConversationId?: components["schemas"]["OriginatorConversationId"];
+                originatorConversationId: components["schemas"]["OriginatorConversationId"];
                 systemConversationId: components["schemas"]["SystemConversationId"];
                 timestamp: components["schemas"]["Timestamp"];
             };
@@ -1506,31 +1615,35 @@ export interface components {
             }[];
         };
         /**
-         * @description Your wallet balances. The shape comes from client code (the documentation's sample is not
-         *     public): one entry per account `type`, and the total.
+         * @description Your wallet balances: one entry per account `type`, and the total. The documentation's sample
+         *     is not public; the shape is the one client code reads, so the fields it reads are required and
+         *     any other field is allowed.
          */
         WalletBalance: {
-            customerAccountBalanceList?: {
+            customerAccountBalanceList: {
                 status?: string | null;
                 message?: string | null;
-                balance?: number;
-                type?: number;
+                balance: number;
+                /** @description The account's type (`1` the working account, `2` the utility account). */
+                type: number;
             }[];
-            status?: string | null;
-            balance?: number | null;
+            status: string | null;
+            /** @description The total across the accounts listed. */
+            balance: number | null;
         };
         /**
-         * @description A charge that applies to a transaction type. No response sample is public; these are the
-         *     fields the local sandbox returns, and any other field the API sends is kept.
+         * @description A charge that applies to a transaction type. No answer is public: these are the fields the local
+         *     sandbox returns. A charge names its transaction type and its amount (a fixed amount, or a
+         *     percentage when `isPercentage`), so those are required; any other field the API sends is kept.
          */
         Charge: {
             id?: string | null;
-            transactionTypeId?: string | null;
+            transactionTypeId: string;
             chargeName?: string | null;
             minimumAmount?: number | null;
             maximumAmount?: number | null;
-            chargeAmount?: number | null;
-            isPercentage?: boolean | null;
+            chargeAmount: number;
+            isPercentage: boolean;
         } & {
             [key: string]: unknown;
         };
@@ -1614,7 +1727,9 @@ export interface components {
          * @description The request was refused. Model-binding failures are ASP.NET ProblemDetails with an `errors` map
          *     keyed by field; business-rule failures are the domain error `{ appDomainName, timestamp, reason }`
          *     (unknown account) or, for a duplicate `originatorConversationId`, the domain validation error
-         *     with an `errors` list.
+         *     with an `errors` list. No public page shows the Content-Type of an error: ASP.NET Core sends its
+         *     ProblemDetails as `application/problem+json`, and the API's own error objects as
+         *     `application/json`, so both are declared (the local sandbox answers the same way).
          */
         BadRequest: {
             headers: {
@@ -1622,6 +1737,7 @@ export interface components {
             };
             content: {
                 "application/json": components["schemas"]["ProblemDetails"] | components["schemas"]["DomainError"] | components["schemas"]["DomainValidationError"];
+                "application/problem+json": components["schemas"]["ProblemDetails"];
             };
         };
         /**
@@ -1636,16 +1752,38 @@ export interface components {
                 "application/json": components["schemas"]["OAuthError"];
             };
         };
-        /** @description Nothing is stored under that id, or the path does not exist. */
+        /**
+         * @description Nothing is stored under that id, or the path does not exist. ProblemDetails come as
+         *     `application/problem+json` (ASP.NET Core's type for them), the API's own error objects as
+         *     `application/json`.
+         */
         NotFound: {
             headers: {
                 [name: string]: unknown;
             };
             content: {
                 "application/json": components["schemas"]["ProblemDetails"] | components["schemas"]["DomainError"];
+                "application/problem+json": components["schemas"]["ProblemDetails"];
             };
         };
-        /** @description Too many requests. Wait for `Retry-After` seconds before trying again. */
+        /**
+         * @description No payout is stored under that id. A public client models this answer as `{ id, idType, message }`
+         *     (`NotFoundError`); the documentation's sample is cut off after `{"app`, the start of a domain
+         *     error; an unknown path is ASP.NET's ProblemDetails. All three are accepted.
+         */
+        PaymentOrderNotFound: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["NotFoundError"] | components["schemas"]["DomainError"] | components["schemas"]["ProblemDetails"];
+                "application/problem+json": components["schemas"]["ProblemDetails"];
+            };
+        };
+        /**
+         * @description Too many requests. Wait for `Retry-After` seconds before trying again. The body is ProblemDetails,
+         *     as `application/problem+json` (ASP.NET Core's type for it) or `application/json`.
+         */
         TooManyRequests: {
             headers: {
                 "Retry-After": components["headers"]["RetryAfter"];
@@ -1653,11 +1791,14 @@ export interface components {
             };
             content: {
                 "application/json": components["schemas"]["ProblemDetails"];
+                "application/problem+json": components["schemas"]["ProblemDetails"];
             };
         };
         /**
          * @description The server failed. For a payment this outcome is ambiguous — the money may have moved — so look the
-         *     transaction up by its `originatorConversationId` before deciding anything.
+         *     transaction up by its `originatorConversationId` before deciding anything. ProblemDetails come as
+         *     `application/problem+json` (ASP.NET Core's type for them), the API's own error objects as
+         *     `application/json`.
          */
         InternalServerError: {
             headers: {
@@ -1665,6 +1806,7 @@ export interface components {
             };
             content: {
                 "application/json": components["schemas"]["ProblemDetails"] | components["schemas"]["DomainError"];
+                "application/problem+json": components["schemas"]["ProblemDetails"];
             };
         };
     };
@@ -1932,7 +2074,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PaymentLink"];
+                    "application/json": components["schemas"]["PaymentLinkCreated"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -2051,7 +2193,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
-            404: components["responses"]["NotFound"];
+            404: components["responses"]["PaymentOrderNotFound"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
         };
@@ -2163,7 +2305,8 @@ export interface operations {
                 };
             };
             /**
-             * @description The request was refused: ASP.NET ProblemDetails keyed by field, or the documented
+             * @description The request was refused: ASP.NET ProblemDetails keyed by field (as
+             *     `application/problem+json`, ASP.NET Core's type for them), or the documented
              *     `{ systemTraceAuditNumber, errorMessage }`.
              */
             400: {
@@ -2172,6 +2315,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ProblemDetails"] | components["schemas"]["AccountValidationError"];
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
             401: components["responses"]["Unauthorized"];
@@ -2440,7 +2584,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["PaymentOrderStatus"];
+                "application/json": components["schemas"]["PaymentOrderResult"];
             };
         };
         responses: {

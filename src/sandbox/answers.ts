@@ -6,7 +6,10 @@ export interface Answer {
   body?: unknown;
   /** Raw text instead of JSON (health check, malformed-body faults). */
   text?: string;
-  /** Of `text`; `null` sends none. @default "text/plain; charset=utf-8" */
+  /**
+   * Of `text` (`null` sends none; default `text/plain; charset=utf-8`), or of `body` (default
+   * `application/json; charset=utf-8`).
+   */
   contentType?: string | null;
   headers?: Record<string, string>;
 }
@@ -72,19 +75,23 @@ export function duplicateId(
   );
 }
 
+/** The media type ASP.NET Core gives its ProblemDetails (RFC 7807). */
+const PROBLEM_JSON = "application/problem+json; charset=utf-8";
+
 /** 400 ProblemDetails with an `errors` map, as ASP.NET's model binding answers. */
 export function validationProblem(errors: Record<string, string[]>): Answer {
-  return json(400, {
+  const body = {
     errors,
     type: "https://tools.ietf.org/html/rfc7231#section-6.5.1",
     title: "One or more validation errors occurred.",
     status: 400,
     traceId: traceId(),
-  });
+  };
+  return { status: 400, body, contentType: PROBLEM_JSON };
 }
 
 export function problem(status: number, title: string): Answer {
-  return json(status, { title, status, traceId: traceId() });
+  return { status, body: { title, status, traceId: traceId() }, contentType: PROBLEM_JSON };
 }
 
 export function domainError(reason: string, extra: Record<string, string> = {}): Answer {
@@ -117,10 +124,20 @@ export function errorsByField(
       error.keyword === "required"
         ? (error.params as { missingProperty: string }).missingProperty
         : "";
-    const field = fieldName(`${prefix}${error.instancePath}${missing ? `/${missing}` : ""}`);
+    // A member the closed request schema does not name (a misspelling, most often).
+    const unknown =
+      error.keyword === "additionalProperties"
+        ? (error.params as { additionalProperty: string }).additionalProperty
+        : error.keyword === "unevaluatedProperties"
+          ? (error.params as { unevaluatedProperty: string }).unevaluatedProperty
+          : "";
+    const named = missing || unknown;
+    const field = fieldName(`${prefix}${error.instancePath}${named ? `/${named}` : ""}`);
     const message = missing
       ? `The ${field} field is required.`
-      : `The field ${field} ${error.message ?? "is invalid"}.`;
+      : unknown
+        ? `The field ${field} is not a field of this request.`
+        : `The field ${field} ${error.message ?? "is invalid"}.`;
     const list = (out[field] ??= []);
     if (!list.includes(message)) list.push(message);
   }

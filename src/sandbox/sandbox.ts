@@ -372,7 +372,7 @@ export function toResponse(answer: Answer, extra?: Record<string, string>): Resp
       headers["Content-Type"] = answer.contentType ?? "text/plain; charset=utf-8";
   } else if (answer.body !== undefined) {
     payload = JSON.stringify(answer.body);
-    headers["Content-Type"] = "application/json; charset=utf-8";
+    headers["Content-Type"] = answer.contentType ?? "application/json; charset=utf-8";
   }
   // Statuses a Response cannot give a body (a fault may ask for one: it is dropped).
   const nullBody = answer.status === 204 || answer.status === 205 || answer.status === 304;

@@ -47,9 +47,22 @@ export function extraKeywords(spec: JsonObject): string[] {
     ...["discriminator", "xml", "externalDocs", "example"],
     ...["openapi", "info", "servers", "security", "tags", "paths", "components", "webhooks"],
     "jsonSchemaDialect",
-    // The document's own extensions (`x-tagGroups` for the docs site, …).
-    ...Object.keys(spec).filter((key) => key.startsWith("x-")),
+    // The extensions, wherever they are (`x-tagGroups` for the docs site, `x-almara-evidence`…).
+    ...extensionsIn(spec),
   ];
+}
+
+/** Every `x-` key used anywhere in a JSON value. */
+function extensionsIn(value: unknown, found = new Set<string>()): Set<string> {
+  if (Array.isArray(value)) {
+    for (const item of value) extensionsIn(item, found);
+  } else if (value !== null && typeof value === "object") {
+    for (const [key, item] of Object.entries(value)) {
+      if (key.startsWith("x-")) found.add(key);
+      extensionsIn(item, found);
+    }
+  }
+  return found;
 }
 
 /** The walker over one spec. */

@@ -41,13 +41,16 @@ const METADATA_KEYS = new Set([
 ]);
 
 /**
- * Samples filed under one operation that belong to another, and why: the "Query Checkout" page's
- * curl sends the create-order body (with an outcome) on its GET.
+ * Samples filed under one operation or role that belong to another, and why: the "Query Checkout"
+ * page's curl sends a body on its GET, which takes none. That body is the order as the query
+ * answers it (the create-order fields with a `checkoutOutcome`, which a new order's closed schema
+ * refuses), so it is checked as the query's answer.
  */
-const FILED_ELSEWHERE: Record<string, [method: string, path: string]> = {
+const FILED_ELSEWHERE: Record<string, [method: string, path: string, role: Role]> = {
   "GET /v1/checkout-order/check-status?IdType=1&Id={id} › request_body_as_documented_in_curl": [
-    "post",
-    "/v1/checkout-order/new-order",
+    "get",
+    "/v1/checkout-order/check-status",
+    "success",
   ],
 };
 
@@ -114,8 +117,8 @@ for (const [entry, fields] of Object.entries(samples)) {
     const elsewhere = FILED_ELSEWHERE[name];
     cases.push({
       name,
-      op: elsewhere ? findOperation(...elsewhere)! : op,
-      role: roleOf(key),
+      op: elsewhere ? findOperation(elsewhere[0], elsewhere[1])! : op,
+      role: elsewhere?.[2] ?? roleOf(key),
       value: truncated ? parseTruncatedJson(raw as string) : raw,
       formats: !key.includes("shape_only"),
       truncated,

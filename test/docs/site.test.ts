@@ -124,6 +124,22 @@ describe("the docs site", () => {
     expect(code).toContain("transactionType: 2");
   });
 
+  it("shows an operation's OAuth 2.0 client-credentials flow: its token URL and scope", async () => {
+    await page.goto(`${server.url}#/bill-payments/postbillpayment`);
+    await page.getByText("View security details").first().click();
+    const flow = page.getByText("Flow type").first();
+    await flow.waitFor({ state: "visible", timeout: 5000 });
+    // The details as a reader sees them: the flow, then its token URL and the scope it needs.
+    const details = await page
+      .locator("div", { has: flow })
+      .filter({ hasText: "Required scopes" })
+      .last() // the innermost: ancestors come first in document order
+      .innerText();
+    expect(details).toMatch(/Flow type\s+clientCredentials/);
+    expect(details).toMatch(/Token URL:\s+\/connect\/token/);
+    expect(details).toMatch(/Required scopes\s+PyPay_api/);
+  });
+
   it("finds an operation with the search box", { timeout: 30_000 }, async () => {
     await page.goto(server.url);
     await page.getByText("Search", { exact: false }).first().click();

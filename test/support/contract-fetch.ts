@@ -51,7 +51,7 @@ export function contractFetch(): ContractCheck {
       }
       const text = await response.clone().text();
       let body: unknown = text;
-      if (type === "application/json") {
+      if (type === "application/json" || type.endsWith("+json")) {
         try {
           body = JSON.parse(text) as unknown;
         } catch {

@@ -50,6 +50,40 @@ describe("createAlmaraPay", () => {
     void pay.POST("/v1/bill-payments", { body: { ...withoutId, transactionType: 4 } });
   });
 
+  it("rejects a misspelt field in every kind of body at compile time, at any depth", () => {
+    // @ts-expect-error -- `amout` is not a field of a bill payment
+    void pay.POST("/v1/bill-payments", { body: { ...billPayment, amout: 1500 } });
+    void pay.POST("/v1/payment-order/new-order", {
+      body: {
+        originatorConversationId: "c1",
+        paymentNotes: "April",
+        paymentOrderLines: [
+          {
+            // @ts-expect-error -- `recipent` is not a field of an order line
+            recipent: { name: "A", phoneNumber: "+254712345678", primaryAccountNumber: "1" },
+            transaction: { routeId: "r", channelType: 1, amount: 1, reference: "x" },
+          },
+        ],
+      },
+    });
+    void pay.POST("/v1/express-deposit", {
+      body: {
+        ShortCode: "600980",
+        Amount: 10,
+        PhoneNumber: "254712345678",
+        TransactionDesc: "x",
+        OriginatorConversationId: "c2",
+        CallBackUrl: "https://merchant.example.com/cb",
+        // @ts-expect-error -- `Ammount` is not a field of an express deposit
+        Ammount: 10,
+      },
+    });
+    void pay.PUT("/v1/payment-link/update-payment-link", {
+      // @ts-expect-error -- `amont` is not a field of a payment link
+      body: { id: "l1", amont: 10 },
+    });
+  });
+
   it("accepts a per-request timeoutMs, retry and maxResponseBytes, and refuses wrong values", () => {
     void pay.GET("/v1/bill-services", { retry: false });
     void pay.GET("/v1/bill-services", { retry: { retries: 5, unsafe: true } });

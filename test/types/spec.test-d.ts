@@ -123,9 +123,10 @@ describe("response types", () => {
     const created = await client.POST("/v1/payment-link/create-payment-link", {
       body: { shortCode: "600980", isAmountSpecified: true, amount: 2500 },
     });
-    expectTypeOf(created.data).toExtend<Schemas["PaymentLink"] | undefined>();
-    expectTypeOf<NonNullable<typeof created.data>>().toHaveProperty("id");
-    expectTypeOf<Schemas["PaymentLink"]["id"]>().toEqualTypeOf<string | undefined>();
+    // The documented answer is `{}`: the id of a new link is optional, and required once stored.
+    expectTypeOf(created.data).toExtend<Schemas["PaymentLinkCreated"] | undefined>();
+    expectTypeOf<NonNullable<typeof created.data>["id"]>().toEqualTypeOf<string | undefined>();
+    expectTypeOf<Schemas["PaymentLink"]["id"]>().toEqualTypeOf<string>();
     expectTypeOf<Schemas["PaymentLink"]>().toHaveProperty("redirectionSite");
     const found = await client.GET("/v1/payment-link/get-payment-link", {
       params: { query: { Id: "x" } },

@@ -15,15 +15,18 @@ import {
 export type PaymentOrderRecord = components["schemas"]["PaymentOrderStatus"];
 export type PaymentOrderLineRecord = PaymentOrderRecord["orderLines"][number];
 
-export type PaymentOrderLineOutcome =
+/** A line of a payout, as a lookup answers it or as the payout webhook posts it. */
+type LineWithOutcome = Pick<PaymentOrderLineRecord, "transactionOutcome">;
+
+export type PaymentOrderLineOutcome<Line extends LineWithOutcome = PaymentOrderLineRecord> =
   /** Paid (result code 0). */
-  | { state: "paid"; line: PaymentOrderLineRecord; result: ResultCodeInfo }
+  | { state: "paid"; line: Line; result: ResultCodeInfo }
   /** Failed; `result.action` says whether and how to try again. */
-  | { state: "failed"; line: PaymentOrderLineRecord; result: ResultCodeInfo }
+  | { state: "failed"; line: Line; result: ResultCodeInfo }
   /** Stopped by reject-order before it was processed. */
-  | { state: "rejected"; line: PaymentOrderLineRecord }
+  | { state: "rejected"; line: Line }
   /** Not processed yet. */
-  | { state: "pending"; line: PaymentOrderLineRecord };
+  | { state: "pending"; line: Line };
 
 export type PaymentOrderOutcome =
   /** Every line was paid. */
@@ -62,7 +65,9 @@ export function findPaymentOrderOutcome(
   );
 }
 
-export function classifyLine(line: PaymentOrderLineRecord): PaymentOrderLineOutcome {
+export function classifyLine<Line extends LineWithOutcome>(
+  line: Line,
+): PaymentOrderLineOutcome<Line> {
   const { resultCode, transactionStatusDescription } = line.transactionOutcome;
   if (resultCode !== null && resultCode !== undefined && resultCode !== "") {
     const result = describeResultCode(resultCode);

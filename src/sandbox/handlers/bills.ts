@@ -40,9 +40,9 @@ export function postBillPayment(ctx: HandlerContext): Answer {
         appDomainName: APP_DOMAIN,
         remarks:
           body.transactionType === 3 ? "Bill validation successful" : "Bill query successful",
-        ...(body.originatorConversationId
-          ? { originatorConversationId: body.originatorConversationId }
-          : {}),
+        // Every documented answer carries an id: the caller's, or one made for a query or a
+        // validation sent without one.
+        originatorConversationId: body.originatorConversationId || newConversationId(),
         systemConversationId,
         timestamp: timestamp(),
         ...details,

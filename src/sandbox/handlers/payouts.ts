@@ -34,6 +34,55 @@ function routeProblem(line: PaymentOrderRequest["paymentOrderLines"][number]): s
   return undefined;
 }
 
+type PaymentOrderLine = PaymentOrderRequest["paymentOrderLines"][number];
+type LineEcho = Schemas["PaymentOrderLineStatus"];
+
+/** Every field of `fields`, as `value` has it or null: the API echoes a line in full. */
+function echo<K extends string>(
+  fields: readonly K[],
+  value: Partial<Record<K, unknown>> | undefined,
+): Record<K, unknown> {
+  return Object.fromEntries(fields.map((f) => [f, value?.[f] ?? null])) as Record<K, unknown>;
+}
+
+const REMITTER_FIELDS = [
+  ...["name", "address", "phoneNumber", "idType", "idNumber", "country", "ccy", "nationality"],
+  ...["idIssuePlace", "idIssueDate", "financialInstitution", "sourceOfFunds"],
+  ...["principalActivity", "dateOfBirth", "emailAddress", "occupation"],
+] as const;
+const RECIPIENT_FIELDS = [
+  ...["name", "address", "emailAddress", "phoneNumber", "idType", "idNumber", "mccmnc"],
+  ...["financialInstitution", "institutionIdentifier", "primaryAccountNumber", "ccy", "country"],
+  ...["purpose", "nationality"],
+] as const;
+const TRANSACTION_FIELDS = [
+  ...["routeId", "amount", "reference", "systemTraceAuditNumber", "channelType"],
+  "customerAccountNo",
+] as const;
+
+/** A line as check-status echoes it: what was sent, null where it was not, and what the API adds. */
+function echoLine(line: PaymentOrderLine): Omit<LineEcho, "transactionOutcome"> {
+  const route = findRoute(line.transaction.routeId);
+  const category = Number(route?.category);
+  return {
+    // The echo spells the request's `idExpiryDate` as `idExpireDate`.
+    remitter: {
+      ...echo(REMITTER_FIELDS, line.remitter),
+      idExpireDate: line.remitter?.idExpiryDate ?? null,
+    },
+    recipient: {
+      ...echo(RECIPIENT_FIELDS, line.recipient),
+      ...{ creditCustomerAccountId: null, state: null, city: null, postalCode: null },
+    },
+    transaction: {
+      ...echo(TRANSACTION_FIELDS, line.transaction),
+      type: Number.isInteger(category) ? category : null,
+      routeTransactionTypeId: route?.transactionTypeId ?? null,
+      relationship: null,
+    },
+  } as Omit<LineEcho, "transactionOutcome">;
+}
+
 export function createPaymentOrder(ctx: HandlerContext): Answer {
   const body = ctx.body as PaymentOrderRequest;
   const systemConversationId = newConversationId();
@@ -53,9 +102,7 @@ export function createPaymentOrder(ctx: HandlerContext): Answer {
     remarks: body.paymentNotes,
     isProcessed: false,
     orderLines: body.paymentOrderLines.map((line) => ({
-      remitter: line.remitter ?? null,
-      recipient: line.recipient,
-      transaction: line.transaction,
+      ...echoLine(line),
       transactionOutcome: {
         id: newConversationId(),
         paymentAmount: line.transaction.amount,

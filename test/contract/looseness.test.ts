@@ -1,0 +1,383 @@
+/**
+ * The spec's schemas refuse what is obviously wrong, so that anyone validating against them
+ * (a contract test, a gateway, a generated client) catches it. For every operation, its examples
+ * are taken as the valid starting point and broken one way at a time: a required field left out,
+ * a field of the wrong type, a misspelt field added (a request body is closed at every depth; an
+ * answer where the documentation shows it in full). Each broken copy must be refused, and each
+ * example itself must still pass, so a refusal is the break's doing.
+ */
+import { describe, expect, it } from "vitest";
+import {
+  at,
+  describeErrors,
+  operations,
+  pointerSegment,
+  resolvePointer,
+  spec,
+  validatorAt,
+  type Json,
+  type JsonObject,
+  type OperationRef,
+} from "../support/spec.js";
+
+/** A value a schema is checked against, and where in the spec the schema is. */
+interface Target {
+  name: string;
+  schema: string;
+  value: Json;
+}
+
+function isObject(value: unknown): value is JsonObject {
+  return value !== null && typeof value === "object" && !Array.isArray(value);
+}
+
+/** The schema's node, following `$ref`s. */
+function schemaAt(pointer: string): { pointer: string; node: JsonObject } {
+  const resolved = resolvePointer(pointer);
+  return { pointer: resolved, node: at(resolved) as JsonObject };
+}
+
+function valid(pointer: string, value: unknown): boolean {
+  return validatorAt(pointer)(value) === true;
+}
+
+/**
+ * The properties a value must have at the top of a schema: its own `required`, its `allOf`
+ * members', and those of the `oneOf`/`anyOf` members the value is an instance of.
+ */
+function requiredOf(pointer: string, value: Json): Set<string> {
+  const { pointer: at_, node } = schemaAt(pointer);
+  const out = new Set<string>((node.required as string[] | undefined) ?? []);
+  for (const key of ["allOf", "oneOf", "anyOf"] as const) {
+    const members = (node[key] as Json[] | undefined) ?? [];
+    members.forEach((_, i) => {
+      const member = `${at_}/${key}/${i}`;
+      if (key !== "allOf" && !valid(member, value)) return;
+      for (const name of requiredOf(member, value)) out.add(name);
+    });
+  }
+  return out;
+}
+
+/** `accountNumber` → `acountNumber`: a letter dropped, as typing does. */
+function misspell(name: string): string {
+  return name.length > 3 ? name.slice(0, 1) + name.slice(2) : `${name}x`;
+}
+
+/** A value of another kind: an object for a scalar, text for an object or a list. */
+function wrongType(value: Json): Json {
+  return value !== null && typeof value === "object" ? "not this" : { not: "this" };
+}
+
+/** Every object inside a value, with its path (the value itself first when it is one). */
+function objectsIn(
+  value: Json,
+  path: (string | number)[] = [],
+): [(string | number)[], JsonObject][] {
+  if (Array.isArray(value)) return value.flatMap((item, i) => objectsIn(item, [...path, i]));
+  if (!isObject(value)) return [];
+  return [
+    [path, value],
+    ...Object.entries(value).flatMap(([key, item]) => objectsIn(item, [...path, key])),
+  ];
+}
+
+/** A copy of `value` with `change` applied to the object at `path`. */
+function changed(value: Json, path: (string | number)[], change: (o: JsonObject) => void): Json {
+  const copy = structuredClone(value);
+  let node: Json = copy;
+  for (const step of path) node = (node as Record<string | number, Json>)[step]!;
+  change(node as JsonObject);
+  return copy;
+}
+
+/** The examples of a media type, or of a parameter set. */
+function examplesAt(pointer: string): [string, Json][] {
+  const media = at(pointer);
+  if (!isObject(media)) return [];
+  const examples = (media.examples ?? {}) as JsonObject;
+  return Object.entries(examples).map(([name, example]) => {
+    const resolved = isObject(example) && typeof example.$ref === "string" ? example.$ref : null;
+    const value = resolved ? (at(resolved.replace(/^#/, "")) as JsonObject).value : null;
+    return [name, (value ?? (example as JsonObject).value) as Json];
+  });
+}
+
+const mediaPointer = (pointer: string, type: string) =>
+  `${pointer}/content/${pointerSegment(type)}`;
+
+/** The request body examples of an operation (JSON or a form), each against its schema. */
+function requestTargets(op: OperationRef): Target[] {
+  const body = `${op.pointer}/requestBody`;
+  if (!isObject(at(body))) return [];
+  return Object.keys(at(`${body}/content`) as JsonObject).flatMap((type) => {
+    const media = mediaPointer(body, type);
+    return examplesAt(media).map(([name, value]) => ({
+      name: `${op.method.toUpperCase()} ${op.path} request (${type}) "${name}"`,
+      schema: `${media}/schema`,
+      value,
+    }));
+  });
+}
+
+/** The JSON examples of an operation's 2xx answers, each against its schema. */
+function answerTargets(op: OperationRef): Target[] {
+  const responses = (at(`${op.pointer}/responses`) ?? {}) as JsonObject;
+  return Object.keys(responses)
+    .filter((status) => status.startsWith("2"))
+    .flatMap((status) => {
+      const response = resolvePointer(`${op.pointer}/responses/${status}`);
+      const media = mediaPointer(response, "application/json");
+      return examplesAt(media).map(([name, value]) => ({
+        name: `${op.method.toUpperCase()} ${op.path} ${status} "${name}"`,
+        schema: `${media}/schema`,
+        value,
+      }));
+    });
+}
+
+/** An operation's query parameters as one object schema, and a value from their examples. */
+function queryTarget(op: OperationRef): { required: string[]; schemas: JsonObject } | undefined {
+  const parameters = ((at(`${op.pointer}/parameters`) ?? []) as Json[]).map((p, i) =>
+    at(resolvePointer(`${op.pointer}/parameters/${i}`)),
+  ) as JsonObject[];
+  const query = parameters.filter((p) => p.in === "query");
+  if (query.length === 0) return undefined;
+  return {
+    required: query.filter((p) => p.required === true).map((p) => String(p.name)),
+    schemas: Object.fromEntries(query.map((p) => [String(p.name), p.schema as Json])),
+  };
+}
+
+/** Each break of a valid value that a schema must refuse: [what was broken, the broken value]. */
+function breaks(target: Target, options: { misspelt: boolean }): [string, Json][] {
+  const out: [string, Json][] = [];
+  const { value, schema } = target;
+  const top = isObject(value)
+    ? value
+    : Array.isArray(value) && isObject(value[0])
+      ? value[0]
+      : null;
+  const topPath = top === value ? [] : [0];
+  if (top) {
+    for (const name of requiredOf(schema, value)) {
+      if (!(name in top)) continue;
+      out.push([`without ${name}`, changed(value, topPath, (o) => delete o[name])]);
+    }
+    // (A null says nothing of the type the field has otherwise.)
+    for (const [name, field] of Object.entries(top).filter(([, field]) => field !== null)) {
+      out.push([
+        `${name} of the wrong type`,
+        changed(value, topPath, (o) => (o[name] = wrongType(field))),
+      ]);
+    }
+  }
+  if (options.misspelt) {
+    for (const [path, object] of objectsIn(value)) {
+      const [first] = Object.keys(object);
+      if (first === undefined) continue;
+      const typo = misspell(first);
+      out.push([
+        `a misspelt ${typo} beside ${[...path, first].join(".")}`,
+        changed(value, path, (o) => (o[typo] = object[first]!)),
+      ]);
+    }
+  }
+  return out;
+}
+
+const ops = operations();
+const requests = ops.flatMap(requestTargets);
+const answers = ops.flatMap(answerTargets);
+
+describe("the spec's schemas refuse obviously wrong payloads", () => {
+  it("has examples to start from for every operation that takes a body", () => {
+    const withBody = ops.filter((op) => isObject(at(`${op.pointer}/requestBody`)));
+    const without = withBody.filter((op) => requestTargets(op).length === 0);
+    expect(without.map((op) => `${op.method} ${op.path}`)).toEqual([]);
+    expect(requests.length).toBeGreaterThanOrEqual(withBody.length);
+  });
+
+  it.each(requests.map((t) => [t.name, t] as const))(
+    "%s: each break is refused (a required field left out, a wrong type, a misspelt field at any depth)",
+    (_, target) => {
+      const validate = validatorAt(target.schema);
+      expect(validate(target.value), describeErrors(validate.errors).join("\n")).toBe(true);
+      const cases = breaks(target, { misspelt: true });
+      expect(cases.length).toBeGreaterThanOrEqual(3);
+      const accepted = cases.filter(([, broken]) => valid(target.schema, broken)).map(([w]) => w);
+      expect(accepted, "breaks the schema accepted").toEqual([]);
+    },
+  );
+
+  it.each(answers.map((t) => [t.name, t] as const))(
+    "%s: a required field left out or a wrong type is refused",
+    (_, target) => {
+      const validate = validatorAt(target.schema);
+      expect(validate(target.value), describeErrors(validate.errors).join("\n")).toBe(true);
+      const cases = breaks(target, { misspelt: false });
+      const accepted = cases.filter(([, broken]) => valid(target.schema, broken)).map(([w]) => w);
+      expect(accepted, "breaks the schema accepted").toEqual([]);
+    },
+  );
+
+  it("every answer with a body has an example to break", () => {
+    const missing = ops.filter((op) => {
+      const responses = (at(`${op.pointer}/responses`) ?? {}) as JsonObject;
+      const json = Object.keys(responses)
+        .filter((s) => s.startsWith("2"))
+        .some((s) =>
+          isObject(
+            at(mediaPointer(resolvePointer(`${op.pointer}/responses/${s}`), "application/json")),
+          ),
+        );
+      return json && answerTargets(op).length === 0;
+    });
+    expect(missing.map((op) => `${op.method} ${op.path}`)).toEqual([]);
+  });
+
+  it.each(
+    ops
+      .filter((op) => queryTarget(op)?.required.length)
+      .map((op) => [`${op.method.toUpperCase()} ${op.path}`, op] as const),
+  )(
+    "%s: its query without a required parameter, or with one of the wrong type, is refused",
+    (_, op) => {
+      const { required, schemas } = queryTarget(op)!;
+      const pointer = `${op.pointer}/parameters`;
+      // The query as one object: each parameter's own schema, its required ones required.
+      const check = (query: JsonObject) =>
+        Object.entries(schemas).every(([name, schema]) => {
+          if (!(name in query)) return !required.includes(name);
+          const index = ((at(pointer) as Json[]) ?? []).findIndex(
+            (_, i) => (at(resolvePointer(`${pointer}/${i}`)) as JsonObject).name === name,
+          );
+          return valid(`${resolvePointer(`${pointer}/${index}`)}/schema`, query[name]);
+        });
+      const good = Object.fromEntries(
+        Object.entries(schemas).map(([name, schema]) => [name, sampleFor(schema as JsonObject)]),
+      );
+      expect(check(good), JSON.stringify(good)).toBe(true);
+      for (const name of required) {
+        const { [name]: _left, ...without } = good;
+        expect(check(without), `without ${name}`).toBe(false);
+        expect(check({ ...good, [name]: { not: "this" } }), `${name} as an object`).toBe(false);
+      }
+    },
+  );
+});
+
+/** A value a parameter's schema accepts: its example, default or first enum value. */
+function sampleFor(schema: JsonObject): Json {
+  const node =
+    isObject(schema) && typeof schema.$ref === "string"
+      ? (at(schema.$ref.replace(/^#/, "")) as JsonObject)
+      : schema;
+  const examples = node.examples as Json[] | undefined;
+  if (examples?.length) return examples[0]!;
+  if (node.default !== undefined) return node.default;
+  if (Array.isArray(node.enum)) return node.enum[0]!;
+  if (node.format === "uuid") return "6a5b4c3d-2e1f-4a0b-9c8d-7e6f5a4b3c2d";
+  if (node.type === "integer" || node.type === "number") return Number(node.minimum ?? 1);
+  return "x";
+}
+
+describe("the shapes a reader relies on", () => {
+  const schema = (name: string) => `/components/schemas/${name}`;
+  const refused = (pointer: string, value: Json) => valid(pointer, value) === false;
+
+  it("a payment link needs its id; a new link's answer is the documented {} or a link", () => {
+    expect(refused(schema("PaymentLink"), { foo: 1 })).toBe(true);
+    expect(refused(schema("PaymentLink"), { shortCode: "600980" })).toBe(true);
+    expect(valid(schema("PaymentLink"), { id: "l1", shortCode: "600980" })).toBe(true);
+    expect(valid(schema("PaymentLinkCreated"), {})).toBe(true);
+    expect(refused(schema("PaymentLinkCreated"), { foo: 1 })).toBe(true);
+  });
+
+  it("a wallet balance and a charge state their fields", () => {
+    expect(refused(schema("WalletBalance"), {})).toBe(true);
+    const charges =
+      "/paths/~1v1~1charge~1fetch-charges/get/responses/200/content/application~1json/schema";
+    expect(refused(charges, [{ foo: "bar" }])).toBe(true);
+  });
+
+  it('a payout line\'s echo is closed and typed (a ccy of "abc" is refused)', () => {
+    const example = (
+      at(
+        "/paths/~1v1~1payment-order~1check-status/get/responses/200/content/application~1json/examples/completed/value",
+      ) as JsonObject
+    ).orderLines as JsonObject[];
+    const line = example[0]!;
+    const pointer = schema("PaymentOrderLineStatus");
+    expect(valid(pointer, line)).toBe(true);
+    for (const part of ["remitter", "recipient"]) {
+      expect(
+        refused(pointer, { ...line, [part]: { ...(line[part] as JsonObject), ccy: "abc" } }),
+      ).toBe(true);
+    }
+    expect(
+      refused(pointer, { ...line, transaction: { ...(line.transaction as JsonObject), extra: 1 } }),
+    ).toBe(true);
+  });
+
+  it("accepted answers and the domain validation error carry their ids", () => {
+    for (const name of [
+      "PaymentOrderAccepted",
+      "ExpressDepositAccepted",
+      "BillPaymentAccepted",
+      "AirtimePurchaseAccepted",
+    ]) {
+      const message = {
+        appDomainName: "LIVE",
+        remarks: "accepted",
+        systemConversationId: "s1",
+        timestamp: "2026-01-01T00:00:00Z",
+      };
+      expect(refused(schema(name), { message }), name).toBe(true);
+      expect(
+        valid(schema(name), { message: { ...message, originatorConversationId: "o1" } }),
+        name,
+      ).toBe(true);
+    }
+    const error = {
+      appDomainName: "LIVE",
+      timestamp: "2026-01-01T00:00:00Z",
+      errors: [{ field: "OriginatorConversationId", message: "duplicate" }],
+    };
+    const pointer = schema("DomainValidationError");
+    expect(refused(pointer, error)).toBe(true);
+    expect(
+      valid(pointer, { ...error, systemConversationId: "s1", originatorConversationId: "o1" }),
+    ).toBe(true);
+  });
+
+  it("the payout lookup's 404 may be { id, idType, message }, in either JSON media type", () => {
+    const notFound = resolvePointer("/paths/~1v1~1payment-order~1check-status/get/responses/404");
+    const body = { id: "o1", idType: "OriginatorConversationId", message: "not found" };
+    expect(valid(`${notFound}/content/application~1json/schema`, body)).toBe(true);
+    expect(refused(`${notFound}/content/application~1json/schema`, { id: "o1" })).toBe(true);
+    expect(Object.keys(at(`${notFound}/content`) as JsonObject).sort()).toEqual([
+      "application/json",
+      "application/problem+json",
+    ]);
+  });
+
+  it("every error answer that can be ProblemDetails is declared in both JSON media types", () => {
+    const missing: string[] = [];
+    for (const op of operations()) {
+      const responses = (at(`${op.pointer}/responses`) ?? {}) as JsonObject;
+      for (const status of Object.keys(responses).filter((s) => Number(s) >= 400)) {
+        const response = resolvePointer(`${op.pointer}/responses/${status}`);
+        const content = (at(`${response}/content`) ?? {}) as JsonObject;
+        const problem = JSON.stringify(content["application/json"] ?? {}).includes(
+          "ProblemDetails",
+        );
+        if (problem && !("application/problem+json" in content)) {
+          missing.push(`${op.method.toUpperCase()} ${op.path} ${status}`);
+        }
+      }
+    }
+    expect(missing).toEqual([]);
+    expect(spec.openapi).toBe("3.1.0");
+  });
+});
