@@ -50,6 +50,25 @@ describe("createAlmaraPay", () => {
     void pay.POST("/v1/bill-payments", { body: { ...withoutId, transactionType: 4 } });
   });
 
+  it("accepts a body built elsewhere: typed as the spec's type, as a union, or untyped", () => {
+    type Order = components["schemas"]["PaymentOrderRequest"];
+    const order: Order = {
+      originatorConversationId: "c1",
+      paymentNotes: "April",
+      paymentOrderLines: [
+        {
+          recipient: { name: "A", phoneNumber: "+254712345678", primaryAccountNumber: "1" },
+          transaction: { routeId: "r", channelType: 1, amount: 1, reference: "x" },
+        },
+      ],
+    };
+    void pay.POST("/v1/payment-order/new-order", { body: order });
+    const either = Math.random() > 0.5 ? billPayment : { ...billPayment, narration: "rent" };
+    void pay.POST("/v1/bill-payments", { body: either });
+    const untyped: any = JSON.parse("{}");
+    void pay.POST("/v1/bill-payments", { body: untyped });
+  });
+
   it("rejects a misspelt field in every kind of body at compile time, at any depth", () => {
     // @ts-expect-error -- `amout` is not a field of a bill payment
     void pay.POST("/v1/bill-payments", { body: { ...billPayment, amout: 1500 } });
