@@ -11,6 +11,7 @@ import { createSandbox, startSandbox, type SandboxHandler } from "../../src/sand
 import { sandboxHandler } from "../../src/sandbox/msw.js";
 import { billPayment, payout } from "../support/fixtures.js";
 import { sandboxToken } from "../support/sandbox.js";
+import { describeErrors, resolvePointer, validatorAt } from "../support/spec.js";
 
 const BASE = "https://sandbox.almara.test";
 const opened: { close(): Promise<unknown> | void }[] = [];
@@ -172,6 +173,42 @@ describe("as the API reads requests", () => {
     expect((await post(sandbox, "/v1/bill-payments", body, "application/jsonfoo")).status).toBe(
       415,
     );
+  });
+
+  it("refuses a field the spec does not name, at any depth, and a body that is not JSON, as the spec declares", async () => {
+    const sandbox = sandboxed();
+    /** The answer's body, checked against what the spec declares for that status and type. */
+    const declared = async (answer: Response, status: number) => {
+      expect(answer.status).toBe(status);
+      const type = answer.headers.get("content-type")!.split(";")[0]!;
+      expect(type).toBe("application/problem+json");
+      const response = resolvePointer(`/paths/~1v1~1bill-payments/post/responses/${status}`);
+      const validate = validatorAt(`${response}/content/application~1problem+json/schema`);
+      const body = (await answer.json()) as { errors?: Record<string, string[]> };
+      expect(validate(body), describeErrors(validate.errors).join("\n")).toBe(true);
+      return body;
+    };
+    const misspelt = JSON.stringify({ ...billPayment, amout: 1500 });
+    const refused = await declared(await post(sandbox, "/v1/bill-payments", misspelt), 400);
+    expect(refused.errors).toEqual({ Amout: ["The field Amout is not a field of this request."] });
+    const order = { ...payout(), originatorConversationId: "nested-typo-1" };
+    const [line] = order.paymentOrderLines;
+    const nested = JSON.stringify({
+      ...order,
+      paymentOrderLines: [{ ...line, transaction: { ...line!.transaction, refrence: "x" } }],
+    });
+    const deep = await post(sandbox, "/v1/payment-order/new-order", nested);
+    expect(deep.status).toBe(400);
+    expect(Object.keys(((await deep.json()) as { errors: object }).errors)).toEqual([
+      "PaymentOrderLines[0].Transaction.Refrence",
+    ]);
+    // Other casings of declared names are the API's own binding: still accepted.
+    const { amount, ...rest } = billPayment;
+    const cased = JSON.stringify({ ...rest, Amount: amount });
+    expect((await post(sandbox, "/v1/bill-payments", cased)).status).toBe(200);
+    const body = JSON.stringify(billPayment);
+    await declared(await post(sandbox, "/v1/bill-payments", body, "text/plain"), 415);
+    expect(sandbox.transactions().length).toBe(1);
   });
 
   it("refuses options and faults it cannot honour, naming them", () => {
