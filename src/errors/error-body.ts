@@ -1,6 +1,6 @@
 /** Reading the API's error bodies: the three shapes it sends, and its refusal of a reused id. */
 
-/** The three error bodies the API sends, told apart. */
+/** The kinds of error body the API sends, told apart. */
 export type ApiErrorKind = "problem" | "domain" | "oauth" | "unknown";
 
 export interface ParsedErrorBody {
@@ -41,7 +41,10 @@ function fieldMessages(entries: Iterable<[string, string[]]>): Record<string, st
   return Object.fromEntries(byField);
 }
 
-/** Recognises ProblemDetails, the domain error `{ appDomainName, timestamp, reason }` and OAuth errors. */
+/**
+ * Recognises ProblemDetails, the domain error `{ appDomainName, timestamp, reason }` (and the API's
+ * other error objects, read as domain errors) and OAuth errors.
+ */
 export function parseErrorBody(body: unknown): ParsedErrorBody {
   if (!isRecord(body)) return { kind: "unknown" };
   if (typeof body.reason === "string" && "appDomainName" in body) {
@@ -56,6 +59,14 @@ export function parseErrorBody(body: unknown): ParsedErrorBody {
     );
     const summary = Object.values(fieldErrors).flat().join("; ");
     return { kind: "domain", ...(summary ? { summary, reason: summary } : {}), fieldErrors };
+  }
+  // The API's other error objects: the payout lookup's not-found `{ id, idType, message }` and the
+  // account validation's `{ systemTraceAuditNumber, errorMessage }`.
+  if (typeof body.message === "string" && typeof body.idType === "string" && "id" in body) {
+    return { kind: "domain", summary: body.message, reason: body.message };
+  }
+  if (typeof body.errorMessage === "string") {
+    return { kind: "domain", summary: body.errorMessage, reason: body.errorMessage };
   }
   if (typeof body.error === "string") {
     const description =

@@ -750,14 +750,54 @@ export const callbackSchemas = {
                 "object",
                 "null"
               ],
-              "additionalProperties": true
+              "additionalProperties": true,
+              "properties": {
+                "name": {
+                  "type": [
+                    "string",
+                    "null"
+                  ]
+                },
+                "primaryAccountNumber": {
+                  "type": [
+                    "string",
+                    "null"
+                  ]
+                }
+              }
             },
             "transaction": {
               "type": [
                 "object",
                 "null"
               ],
-              "additionalProperties": true
+              "additionalProperties": true,
+              "properties": {
+                "routeId": {
+                  "type": [
+                    "string",
+                    "null"
+                  ]
+                },
+                "amount": {
+                  "type": [
+                    "number",
+                    "null"
+                  ]
+                },
+                "reference": {
+                  "type": [
+                    "string",
+                    "null"
+                  ]
+                },
+                "channelType": {
+                  "type": [
+                    "integer",
+                    "null"
+                  ]
+                }
+              }
             },
             "transactionOutcome": {
               "type": "object",

@@ -993,7 +993,7 @@ export interface components {
          * @description Save a customer's account number at a biller. `RemindMeDueDate` is PascalCase as documented.
          *     `phoneNumber` is free text because the documented sample sends a placeholder; send `2547XXXXXXXX`.
          */
-        BillNumberRequest: components["schemas"]["BillServiceReference"] & {
+        BillNumberRequest: {
             ServiceId?: components["schemas"]["ServiceId"];
             serviceCode?: components["schemas"]["ServiceCode"];
             accountNumber: string;
@@ -1002,7 +1002,7 @@ export interface components {
             transactionDesc?: string;
             /** @description Remind the customer of the bill's due date. */
             RemindMeDueDate?: boolean;
-        };
+        } & components["schemas"]["BillServiceReference"];
         /** @description A saved bill number, with what the biller reports of the account. */
         BillNumberAccepted: {
             message: {
@@ -1235,20 +1235,30 @@ export interface components {
                     [key: string]: unknown;
                 } | null;
                 /** @description The recipient as sent (see `PaymentOrderLineStatus`). */
-                recipient?: {
+                recipient?: ({
+                    name?: string | null;
+                    primaryAccountNumber?: string | null;
+                } & {
                     [key: string]: unknown;
-                } | null;
+                }) | null;
                 /** @description The transaction as sent (see `PaymentOrderLineStatus`). */
-                transaction?: {
+                transaction?: ({
+                    routeId?: string | null;
+                    amount?: number | null;
+                    reference?: string | null;
+                    channelType?: number | null;
+                } & {
                     [key: string]: unknown;
-                } | null;
+                }) | null;
                 transactionOutcome: components["schemas"]["TransactionOutcome"];
             }[];
         };
         /**
-         * @description One line of a payout, echoed, with its outcome. The documented answer shows the echo in full:
-         *     every field of the line as sent (null where it was not), plus what the API adds, so the echoed
-         *     objects are closed and every field of theirs is present.
+         * @description One line of a payout, echoed, with its outcome. The documented answer (as a public client
+         *     recorded it in full) shows the echo whole: every field of the line as sent (null where it was
+         *     not), plus what the API adds, so the echoed objects are closed and every field of theirs is
+         *     present. The one exception is the transaction's `accountNo`, which that answer (a mobile payout)
+         *     does not show: it is allowed, not required.
          */
         PaymentOrderLineStatus: {
             /**
@@ -1312,6 +1322,8 @@ export interface components {
                 type: number | null;
                 channelType: number;
                 customerAccountNo: string | null;
+                /** @description The account at the paybill, as sent (business payouts; not in the documented answer). */
+                accountNo?: string | null;
                 routeTransactionTypeId: string | null;
                 relationship: string | null;
             };

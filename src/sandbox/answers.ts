@@ -52,7 +52,8 @@ export function json(status: number, body: unknown, headers?: Record<string, str
 export function fieldRefused(
   field: string,
   message: string,
-  ids: { originatorConversationId?: string; systemConversationId?: string } = {},
+  // Every documented refusal carries both ids (the spec requires them).
+  ids: { originatorConversationId: string; systemConversationId: string },
 ): Answer {
   return json(400, {
     appDomainName: APP_DOMAIN,
@@ -66,12 +67,12 @@ export function fieldRefused(
 /** The documented refusal of a reused `originatorConversationId`. */
 export function duplicateId(
   originatorConversationId: string,
-  systemConversationId?: string,
+  systemConversationId = newConversationId(),
 ): Answer {
   return fieldRefused(
     "OriginatorConversationId",
     `duplicate originator conversation id '${originatorConversationId}'`,
-    { originatorConversationId, ...(systemConversationId ? { systemConversationId } : {}) },
+    { originatorConversationId, systemConversationId },
   );
 }
 
@@ -117,7 +118,8 @@ export function errorsByField(
   errors: readonly ErrorObject[],
   prefix = "",
 ): Record<string, string[]> {
-  const out: Record<string, string[]> = {};
+  // A Map, then own properties: a field may be named `__proto__`.
+  const out = new Map<string, string[]>();
   for (const error of errors) {
     if (error.keyword === "if" || error.keyword === "anyOf" || error.keyword === "oneOf") continue;
     const missing =
@@ -138,12 +140,13 @@ export function errorsByField(
       : unknown
         ? `The field ${field} is not a field of this request.`
         : `The field ${field} ${error.message ?? "is invalid"}.`;
-    const list = (out[field] ??= []);
+    const list = out.get(field) ?? [];
     if (!list.includes(message)) list.push(message);
+    out.set(field, list);
   }
-  if (Object.keys(out).length === 0 && errors.length > 0) {
+  if (out.size === 0 && errors.length > 0) {
     // Only combinators failed (no branch matched): name the first field they looked at.
-    out[fieldName(errors[0]!.instancePath)] = ["The value does not match any accepted shape."];
+    out.set(fieldName(errors[0]!.instancePath), ["The value does not match any accepted shape."]);
   }
-  return out;
+  return Object.fromEntries(out);
 }

@@ -149,8 +149,27 @@ function queryTarget(op: OperationRef): { required: string[]; schemas: JsonObjec
   };
 }
 
+/** The schema of the value at `path` inside a value of the schema at `pointer` (simple shapes only). */
+function schemaFor(pointer: string, path: (string | number)[]): string | undefined {
+  let here: string = schemaAt(pointer).pointer;
+  for (const step of path) {
+    const node: JsonObject = schemaAt(here).node;
+    const next: string | undefined =
+      typeof step === "number"
+        ? isObject(node.items)
+          ? `${here}/items`
+          : undefined
+        : isObject(node.properties) && step in node.properties
+          ? `${here}/properties/${pointerSegment(step)}`
+          : undefined;
+    if (next === undefined) return undefined;
+    here = schemaAt(next).pointer;
+  }
+  return here;
+}
+
 /** Each break of a valid value that a schema must refuse: [what was broken, the broken value]. */
-function breaks(target: Target, options: { misspelt: boolean }): [string, Json][] {
+function breaks(target: Target, options: { misspelt: boolean | "where closed" }): [string, Json][] {
   const out: [string, Json][] = [];
   const { value, schema } = target;
   const top = isObject(value)
@@ -176,6 +195,10 @@ function breaks(target: Target, options: { misspelt: boolean }): [string, Json][
     for (const [path, object] of objectsIn(value)) {
       const [first] = Object.keys(object);
       if (first === undefined) continue;
+      if (options.misspelt === "where closed") {
+        const at_ = schemaFor(schema, path);
+        if (at_ === undefined || !closes(at_)) continue;
+      }
       const typo = misspell(first);
       out.push([
         `a misspelt ${typo} beside ${[...path, first].join(".")}`,
@@ -211,11 +234,11 @@ describe("the spec's schemas refuse obviously wrong payloads", () => {
   );
 
   it.each(answers.map((t) => [t.name, t] as const))(
-    "%s: a required field left out or a wrong type is refused",
+    "%s: a required field left out, a wrong type, or a misspelt field in a closed object is refused",
     (_, target) => {
       const validate = validatorAt(target.schema);
       expect(validate(target.value), describeErrors(validate.errors).join("\n")).toBe(true);
-      const cases = breaks(target, { misspelt: false });
+      const cases = breaks(target, { misspelt: "where closed" });
       const accepted = cases.filter(([, broken]) => valid(target.schema, broken)).map(([w]) => w);
       expect(accepted, "breaks the schema accepted").toEqual([]);
     },
@@ -282,7 +305,105 @@ function sampleFor(schema: JsonObject): Json {
   return "x";
 }
 
+/**
+ * Whether a schema refuses every property it does not name: closed itself, or by a member every
+ * value must pass (`allOf`), or by each of the members one of which it must pass.
+ */
+function closes(pointer: string): boolean {
+  const { pointer: here, node } = schemaAt(pointer);
+  if (node.additionalProperties === false || node.unevaluatedProperties === false) return true;
+  const members = (key: string) =>
+    ((node[key] as Json[] | undefined) ?? []).map((_, i) => `${here}/${key}/${i}`);
+  if (members("allOf").some(closes)) return true;
+  return ["oneOf", "anyOf"].some((key) => members(key).length > 0 && members(key).every(closes));
+}
+
+/** The schema and every member of its compositions, at any depth (all apply to one value). */
+function membersOf(pointer: string): string[] {
+  const { pointer: here, node } = schemaAt(pointer);
+  return [
+    here,
+    ...["allOf", "oneOf", "anyOf"].flatMap((key) =>
+      ((node[key] as Json[] | undefined) ?? []).flatMap((_, i) => membersOf(`${here}/${key}/${i}`)),
+    ),
+  ];
+}
+
+/**
+ * Where a request body's schema leaves an object open, at any depth: each object value it
+ * describes (through `$ref`s, properties, items and compositions) must be closed.
+ */
+function openObjectsIn(pointer: string, seen = new Set<string>()): string[] {
+  const here = schemaAt(pointer).pointer;
+  if (seen.has(here)) return [];
+  seen.add(here);
+  const members = membersOf(here).map((p) => [p, schemaAt(p).node] as const);
+  const objectLike = members.some(
+    ([, node]) =>
+      node.type === "object" ||
+      (Array.isArray(node.type) && node.type.includes("object")) ||
+      isObject(node.properties),
+  );
+  const open = objectLike && !closes(here) ? [here] : [];
+  for (const [at_, node] of members) {
+    for (const name of Object.keys((node.properties ?? {}) as JsonObject)) {
+      open.push(...openObjectsIn(`${at_}/properties/${pointerSegment(name)}`, seen));
+    }
+    if (isObject(node.items)) open.push(...openObjectsIn(`${at_}/items`, seen));
+  }
+  return open;
+}
+
+/** Every `x-almara-evidence` in a JSON value, with where it is. */
+function evidenceIn(value: Json, path = ""): [string, Json][] {
+  if (Array.isArray(value)) return value.flatMap((item, i) => evidenceIn(item, `${path}/${i}`));
+  if (!isObject(value)) return [];
+  return Object.entries(value).flatMap(([key, item]) =>
+    key === "x-almara-evidence"
+      ? [[path, item] as [string, Json]]
+      : evidenceIn(item, `${path}/${pointerSegment(key)}`),
+  );
+}
+
 describe("the shapes a reader relies on", () => {
+  it("says how well each operation and each thinly evidenced schema is known, in the levels the spec lists", () => {
+    const levels = ["documented", "documented-path", "third-party-client", "inferred"];
+    const found = evidenceIn(spec);
+    expect(found.filter(([, level]) => !levels.includes(String(level)))).toEqual([]);
+    const schemas = found.filter(([at_]) => at_.startsWith("/components/schemas/"));
+    expect(schemas.map(([at_]) => at_.split("/")[3]).sort()).toEqual(
+      expect.arrayContaining(["Charge", "PaymentLink", "PaymentOrderLineStatus", "WalletBalance"]),
+    );
+    for (const op of ops) expect(levels, op.path).toContain(op.operation["x-almara-evidence"]);
+  });
+
+  it("closes what the documentation shows in full", () => {
+    const documented = evidenceIn(spec).filter(
+      ([at_, level]) => at_.startsWith("/components/schemas/") && level === "documented",
+    );
+    expect(documented.length).toBeGreaterThanOrEqual(5);
+    const open = documented
+      .map(([at_]) => at_)
+      .filter((at_) => {
+        const { node } = schemaAt(at_);
+        // Closed itself, or its one object property (an answer's `message`) is.
+        const message = isObject(node.properties) ? node.properties.message : undefined;
+        return !closes(at_) && !(isObject(message) && closes(`${at_}/properties/message`));
+      });
+    expect(open).toEqual([]);
+  });
+
+  it("every request body is closed at every depth", () => {
+    const open = ops.flatMap((op) => {
+      if (!isObject(at(`${op.pointer}/requestBody`))) return [];
+      const content = at(`${op.pointer}/requestBody/content`) as JsonObject;
+      return Object.keys(content).flatMap((type) =>
+        openObjectsIn(`${mediaPointer(`${op.pointer}/requestBody`, type)}/schema`),
+      );
+    });
+    expect([...new Set(open)]).toEqual([]);
+  });
+
   const schema = (name: string) => `/components/schemas/${name}`;
   const refused = (pointer: string, value: Json) => valid(pointer, value) === false;
 
@@ -315,9 +436,11 @@ describe("the shapes a reader relies on", () => {
         refused(pointer, { ...line, [part]: { ...(line[part] as JsonObject), ccy: "abc" } }),
       ).toBe(true);
     }
-    expect(
-      refused(pointer, { ...line, transaction: { ...(line.transaction as JsonObject), extra: 1 } }),
-    ).toBe(true);
+    for (const part of ["remitter", "recipient", "transaction"]) {
+      expect(
+        refused(pointer, { ...line, [part]: { ...(line[part] as JsonObject), extra: 1 } }),
+      ).toBe(true);
+    }
   });
 
   it("accepted answers and the domain validation error carry their ids", () => {

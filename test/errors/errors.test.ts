@@ -39,9 +39,9 @@ const domain = {
   reason: "Account number number is invalid.",
 };
 
-function payWith(handler: () => Response) {
+function payWith(handler: () => Response, route = "POST /v1/bill-numbers") {
   const api = createFakeApi();
-  api.routes.set("POST /v1/bill-numbers", handler);
+  api.routes.set(route, handler);
   return createAlmaraPay({ baseUrl: BASE_URL, ...CREDENTIALS, fetch: api.fetch });
 }
 const body = { serviceCode: "KE-ZUKU", accountNumber: "" };
@@ -85,6 +85,41 @@ describe("HTTP errors", () => {
     expect(error.message).toBe(
       "POST /v1/bill-numbers failed with 400 Bad Request: Account number number is invalid.",
     );
+  });
+
+  it("unwrap() reads the API's other error objects: the payout lookup's not-found, the account validation's refusal", async () => {
+    const notFound = {
+      id: "o-1",
+      idType: "OriginatorConversationId",
+      message: "Payment order not found",
+    };
+    const lookup = payWith(() => json(notFound, 404), "GET /v1/payment-order/check-status");
+    const query = { params: { query: { Id: "o-1", IdType: "OriginatorConversationId" as const } } };
+    await expect(unwrap(lookup.GET("/v1/payment-order/check-status", query))).rejects.toMatchObject(
+      {
+        kind: "domain",
+        reason: "Payment order not found",
+        status: 404,
+        message:
+          "GET /v1/payment-order/check-status failed with 404 Not Found: Payment order not found",
+      },
+    );
+    const refusal = { systemTraceAuditNumber: "stan-1", errorMessage: "Something went wrong" };
+    const validation = payWith(() => json(refusal, 400), "POST /v1/account/validate");
+    const account = {
+      type: 1 as const,
+      systemTraceAuditNumber: "stan-1",
+      primaryAccountNumber: "254712345678",
+      institutionCode: "63902",
+      callBackUrl: "https://merchant.example.com/cb",
+      callBackFormat: "JSON" as const,
+    };
+    await expect(
+      unwrap(validation.POST("/v1/account/validate", { body: account })),
+    ).rejects.toMatchObject({
+      kind: "domain",
+      reason: "Something went wrong",
+    });
   });
 
   it("unwrap() recognises an OAuth error body and an unknown one", async () => {

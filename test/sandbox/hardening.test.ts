@@ -206,6 +206,13 @@ describe("as the API reads requests", () => {
     const { amount, ...rest } = billPayment;
     const cased = JSON.stringify({ ...rest, Amount: amount });
     expect((await post(sandbox, "/v1/bill-payments", cased)).status).toBe(200);
+    // Names an object inherits are no fields either (one used to slip past the validator, and
+    // `__proto__` to end in a 500).
+    for (const key of ["constructor", "__proto__", "toString"]) {
+      const inherited = `{"transactionType":3,"serviceCode":"KE-ZUKU","accountNumber":"240065","${key}":{"a":1}}`;
+      const answer = await declared(await post(sandbox, "/v1/bill-payments", inherited), 400);
+      expect(Object.keys(answer.errors!), key).toHaveLength(1);
+    }
     const body = JSON.stringify(billPayment);
     await declared(await post(sandbox, "/v1/bill-payments", body, "text/plain"), 415);
     expect(sandbox.transactions().length).toBe(1);

@@ -6,7 +6,8 @@ import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { unwrap } from "../../src/index.js";
 import { billPayment } from "../support/fixtures.js";
-import { operations } from "../support/spec.js";
+import { operationMeta } from "../../src/generated/operations.js";
+import { at, operations, type JsonObject } from "../support/spec.js";
 import { startHarness, type Harness } from "../support/sandbox.js";
 
 let h: Harness;
@@ -281,6 +282,42 @@ describe("sandbox operations", () => {
       }
     },
   );
+
+  it("refuses a reused id on every operation that takes one, as the spec declares the refusal", async () => {
+    const taking = operations().filter(
+      (op) => operationMeta[`${op.method.toUpperCase()} ${op.path}`]?.idField,
+    );
+    expect(taking.length).toBeGreaterThanOrEqual(5);
+    const send = h.pay.POST as (
+      path: string,
+      init: { body: unknown },
+    ) => Promise<{
+      error?: unknown;
+      response: Response;
+    }>;
+    for (const op of taking) {
+      const meta = operationMeta[`${op.method.toUpperCase()} ${op.path}`]!;
+      const field = meta.idField!;
+      const examples = at(
+        `${op.pointer}/requestBody/content/application~1json/examples`,
+      ) as JsonObject;
+      // A payment's example, where only some bodies of the operation are payments.
+      const example = (Object.values(examples) as { value: JsonObject }[]).find(({ value }) =>
+        Object.entries(meta.moneyMovingWhen ?? {}).every(([key, wanted]) => value[key] === wanted),
+      );
+      expect(example, op.path).toBeDefined();
+      const body = { ...example!.value, [field]: randomUUID() };
+      expect((await send(op.path, { body })).response.status, op.path).toBeLessThan(300);
+      const again = await send(op.path, { body });
+      expect(again.response.status, op.path).toBe(400);
+      expect(again.error, op.path).toMatchObject({
+        originatorConversationId: body[field],
+        systemConversationId: expect.any(String),
+        errors: [{ field: "OriginatorConversationId" }],
+      });
+    }
+    expect(h.contract.violations).toEqual([]);
+  });
 
   it("answered every operation of the spec, each answer valid against its response schema", () => {
     expect(h.contract.violations).toEqual([]);

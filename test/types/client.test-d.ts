@@ -69,6 +69,16 @@ describe("createAlmaraPay", () => {
     void pay.POST("/v1/bill-payments", { body: untyped });
   });
 
+  it("a generic helper passes its body as the spec's type (the check cannot read a type parameter)", () => {
+    type Order = components["schemas"]["PaymentOrderRequest"];
+    function sendOrder<T extends Order>(order: T) {
+      // @ts-expect-error -- a type parameter's fields cannot be checked: name the spec's type
+      void pay.POST("/v1/payment-order/new-order", { body: order });
+      return pay.POST("/v1/payment-order/new-order", { body: order as Order });
+    }
+    void sendOrder;
+  });
+
   it("rejects a misspelt field in every kind of body at compile time, at any depth", () => {
     // @ts-expect-error -- `amout` is not a field of a bill payment
     void pay.POST("/v1/bill-payments", { body: { ...billPayment, amout: 1500 } });
@@ -78,9 +88,23 @@ describe("createAlmaraPay", () => {
         paymentNotes: "April",
         paymentOrderLines: [
           {
+            // Every required field is there: each error below is the extra field's alone.
+            recipient: { name: "A", phoneNumber: "+254712345678", primaryAccountNumber: "1" },
             // @ts-expect-error -- `recipent` is not a field of an order line
-            recipent: { name: "A", phoneNumber: "+254712345678", primaryAccountNumber: "1" },
-            transaction: { routeId: "r", channelType: 1, amount: 1, reference: "x" },
+            recipent: { name: "A" },
+            transaction: {
+              routeId: "r",
+              channelType: 1,
+              amount: 1,
+              reference: "x",
+              // @ts-expect-error -- `refrence` is not a field of a transaction (two levels down)
+              refrence: "x",
+            },
+            remitter: {
+              name: "B",
+              // @ts-expect-error -- `nationalty` is not a field of a remitter
+              nationalty: "KE",
+            },
           },
         ],
       },

@@ -76,6 +76,10 @@ function echoLine(line: PaymentOrderLine): Omit<LineEcho, "transactionOutcome"> 
     },
     transaction: {
       ...echo(TRANSACTION_FIELDS, line.transaction),
+      // Not in the documented answer (a mobile payout): echoed when a business payout sends it.
+      ...(line.transaction.accountNo === undefined
+        ? {}
+        : { accountNo: line.transaction.accountNo }),
       type: Number.isInteger(category) ? category : null,
       routeTransactionTypeId: route?.transactionTypeId ?? null,
       relationship: null,
