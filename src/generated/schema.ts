@@ -703,10 +703,10 @@ export interface components {
             originatorConversationId?: components["schemas"]["OriginatorConversationId"];
         };
         /**
-         * @description "Nothing is stored under that id", as a public client models the payout lookup's 404
-         *     (`PaymentOrderNotFoundDTO`): the id and id type looked up, and a message. The documentation's
-         *     own sample for that page is cut off after `{"app`, the start of a domain error, so both shapes
-         *     are accepted there.
+         * @description "Nothing is stored under that id", as a public client models a lookup's 404 (the payout
+         *     lookup's `PaymentOrderNotFoundDTO`): the id and id type looked up, and a message. The
+         *     documentation's own sample for that page is cut off after `{"app`, the start of a domain error,
+         *     so both shapes are accepted.
          */
         NotFoundError: {
             /** @description The id that was looked up. */
@@ -1765,25 +1765,13 @@ export interface components {
             };
         };
         /**
-         * @description Nothing is stored under that id, or the path does not exist. ProblemDetails come as
-         *     `application/problem+json` (ASP.NET Core's type for them), the API's own error objects as
-         *     `application/json`.
+         * @description Nothing is stored under that id, or the path does not exist. A public client models a lookup's
+         *     404 as `{ id, idType, message }` (`NotFoundError`); the payout lookup's documented sample is cut
+         *     off after `{"app`, the start of a domain error; an unknown path is ASP.NET's ProblemDetails. All
+         *     three are accepted. ProblemDetails come as `application/problem+json` (ASP.NET Core's type for
+         *     them), the API's own error objects as `application/json`.
          */
         NotFound: {
-            headers: {
-                [name: string]: unknown;
-            };
-            content: {
-                "application/json": components["schemas"]["ProblemDetails"] | components["schemas"]["DomainError"];
-                "application/problem+json": components["schemas"]["ProblemDetails"];
-            };
-        };
-        /**
-         * @description No payout is stored under that id. A public client models this answer as `{ id, idType, message }`
-         *     (`NotFoundError`); the documentation's sample is cut off after `{"app`, the start of a domain
-         *     error; an unknown path is ASP.NET's ProblemDetails. All three are accepted.
-         */
-        PaymentOrderNotFound: {
             headers: {
                 [name: string]: unknown;
             };
@@ -2242,7 +2230,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
-            404: components["responses"]["PaymentOrderNotFound"];
+            404: components["responses"]["NotFound"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
         };
