@@ -2485,6 +2485,7 @@ export interface operations {
             query: {
                 /** @description `1` originatorConversationId, `0` systemConversationId. */
                 IdType: 0 | 1;
+                /** @description The order's id of the kind `IdType` names (your `originatorConversationId`, usually). */
                 Id: string;
             };
             header?: never;
