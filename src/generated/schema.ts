@@ -1079,9 +1079,9 @@ export interface components {
             id: string;
         };
         /**
-         * @description The answer to a new payment link. The documentation shows it in full as `{}`; the local sandbox
-         *     answers the stored link (a `PaymentLink`, with its `id`). Nothing else is allowed: the
-         *     documented answer has no other field.
+         * @description The answer to a new payment link: the documented `{}`, or (the local sandbox's answer) the
+         *     stored link with its `id`. Nothing else is allowed: the documented answer has no other field,
+         *     and a link without its `id` could not be found again.
          */
         PaymentLinkCreated: components["schemas"]["PaymentLinkFields"] & {
             /** @description The payment link's id (the local sandbox's answer; the documented one is `{}`). */
@@ -1258,7 +1258,8 @@ export interface components {
          *     recorded it in full) shows the echo whole: every field of the line as sent (null where it was
          *     not), plus what the API adds, so the echoed objects are closed and every field of theirs is
          *     present. The one exception is the transaction's `accountNo`, which that answer (a mobile payout)
-         *     does not show: it is allowed, not required.
+         *     does not show: it is allowed, not required. The outcome (`transactionOutcome`) stays open: client
+         *     code reads fields of it that the documented answer does not show.
          */
         PaymentOrderLineStatus: {
             /**
@@ -1896,6 +1897,7 @@ export interface operations {
                     "application/json": components["schemas"]["OAuthError"];
                 };
             };
+            413: components["responses"]["PayloadTooLarge"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
         };
@@ -2259,6 +2261,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
         };
@@ -2414,7 +2417,23 @@ export interface operations {
                     "application/json": components["schemas"]["ValidationAccepted"];
                 };
             };
-            400: components["responses"]["BadRequest"];
+            /**
+             * @description The request was refused: ASP.NET ProblemDetails keyed by field (as
+             *     `application/problem+json`, ASP.NET Core's type for them), a domain error (a route that
+             *     is not a KYC route, for example), or, for a
+             *     `systemTraceAuditNumber` used before, the validation refusal
+             *     `{ systemTraceAuditNumber, errorMessage }` the account validation documents (the two
+             *     validations share their STAN rules).
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDetails"] | components["schemas"]["DomainError"] | components["schemas"]["DomainValidationError"] | components["schemas"]["AccountValidationError"];
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             401: components["responses"]["Unauthorized"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];

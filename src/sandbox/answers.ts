@@ -77,7 +77,7 @@ export function duplicateId(
 }
 
 /** The media type ASP.NET Core gives its ProblemDetails (RFC 7807). */
-const PROBLEM_JSON = "application/problem+json; charset=utf-8";
+export const PROBLEM_JSON = "application/problem+json; charset=utf-8";
 
 /** 400 ProblemDetails with an `errors` map, as ASP.NET's model binding answers. */
 export function validationProblem(errors: Record<string, string[]>): Answer {

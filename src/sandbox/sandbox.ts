@@ -5,7 +5,7 @@
  * SDK's `fetch`, behind MSW, or under `Deno.serve`, `Bun.serve` or a Worker.
  */
 import { isSignal } from "../pipeline/abort.js";
-import { oauthError, problem, validationProblem, type Answer } from "./answers.js";
+import { oauthError, problem, PROBLEM_JSON, validationProblem, type Answer } from "./answers.js";
 import { corsHeaders, isPreflight, originCheck, preflight } from "./cors.js";
 import { Faults, Hangs, type Fault } from "./faults.js";
 import { handlers } from "./handlers/index.js";
@@ -101,8 +101,14 @@ export function createSandboxCore(options: SandboxOptions = {}): SandboxCore {
       return RESET;
     }
     if (raw === undefined) return reply(problem(413, "Payload Too Large"));
-    if (raw === null)
-      return reply(validationProblem({ $: ["The JSON value could not be parsed."] }));
+    if (raw === null) {
+      // Not UTF-8: the token endpoint refuses it as OAuth does, the rest as ASP.NET's binding.
+      return reply(
+        op.operationId === "requestToken"
+          ? oauthError(400, "invalid_request", "The request body is not UTF-8")
+          : validationProblem({ $: ["The JSON value could not be parsed."] }),
+      );
+    }
     if (closed) return reply(problem(503, "Service Unavailable"));
 
     const fault = faults.take(op.operationId, `${request.method} ${op.path}`);
@@ -418,12 +424,12 @@ function answerFault(
       headers: { ...cors, "Content-Type": "application/json; charset=utf-8" },
     });
   }
-  const answer = faultAnswer(fault);
+  const answer = faultAnswer(fault, log.operationId);
   log.status = answer.status;
   return toResponse(answer, cors);
 }
 
-function faultAnswer(fault: Fault): Answer {
+function faultAnswer(fault: Fault, operationId: string | undefined): Answer {
   if ("malformed" in fault)
     return { status: 200, text: '{"message": {"remarks": ', contentType: "application/json" };
   if ("empty" in fault) {
@@ -447,9 +453,23 @@ function faultAnswer(fault: Fault): Answer {
       fault.retryAfter === undefined ? undefined : { "Retry-After": String(fault.retryAfter) };
     return {
       status: fault.status,
-      body: fault.body ?? { title: "Injected fault", status: fault.status },
+      ...(fault.body === undefined ? faultBody(fault.status, operationId) : { body: fault.body }),
       ...(headers ? { headers } : {}),
     };
   }
   return problem(500, "Injected fault");
+}
+
+/** What an injected status answers when the fault names no body: the shape the spec declares. */
+function faultBody(
+  status: number,
+  operationId: string | undefined,
+): Pick<Answer, "body" | "contentType"> {
+  const token = operationId === "requestToken";
+  // A 401, and the token endpoint's 400, are OAuth errors; the rest are ProblemDetails.
+  if (status === 401 || (token && status === 400)) {
+    const error = status === 400 ? "invalid_request" : token ? "invalid_client" : "invalid_token";
+    return { body: { error, error_description: "Injected fault" } };
+  }
+  return { body: { title: "Injected fault", status }, contentType: PROBLEM_JSON };
 }

@@ -218,6 +218,26 @@ describe("as the API reads requests", () => {
     expect(sandbox.transactions().length).toBe(1);
   });
 
+  it("refuses a token request that is not UTF-8, or too long, as the spec declares", async () => {
+    const sandbox = sandboxed();
+    const form = (body: string | Uint8Array) =>
+      sandbox.fetch(`${BASE}/connect/token`, {
+        method: "POST",
+        headers: { "Content-Type": "application/x-www-form-urlencoded" },
+        body,
+      });
+    const notUtf8 = await form(new Uint8Array([0x63, 0x3d, 0xff, 0xfe]));
+    expect(notUtf8.status).toBe(400);
+    const oauth = validatorAt("/components/schemas/OAuthError");
+    expect(oauth(await notUtf8.json())).toBe(true);
+    const long = await form(`client_id=${"x".repeat(1024 * 1024 + 1)}`);
+    expect(long.status).toBe(413);
+    const declared = resolvePointer("/paths/~1connect~1token/post/responses/413");
+    const problem = validatorAt(`${declared}/content/application~1problem+json/schema`);
+    expect(long.headers.get("content-type")).toMatch(/^application\/problem\+json/);
+    expect(problem(await long.json())).toBe(true);
+  });
+
   it("refuses options and faults it cannot honour, naming them", () => {
     expect(() => createSandbox({ settleDelayMs: Infinity })).toThrow(/settleDelayMs/);
     const sandbox = sandboxed();

@@ -319,6 +319,24 @@ describe("sandbox operations", () => {
     expect(h.contract.violations).toEqual([]);
   });
 
+  it("answers an injected status with the shape the spec declares for it", async () => {
+    // A 401 is an OAuth error (the SDK replays the call once with a fresh token).
+    h.sandbox.injectFault("findBillServices", { status: 401 });
+    const services = await h.pay.GET("/v1/bill-services");
+    expect(services.response.status).toBe(200);
+    // The token endpoint's 400 is an OAuth error too; other statuses are ProblemDetails.
+    h.sandbox.injectFault("requestToken", { status: 400 });
+    const refused = await rawToken({ client_id: "x", client_secret: "y" });
+    expect([refused.status, await refused.json()]).toEqual([
+      400,
+      { error: "invalid_request", error_description: "Injected fault" },
+    ]);
+    h.sandbox.injectFault("findBillServices", { status: 500 });
+    const failed = await h.pay.GET("/v1/bill-services", { retry: false });
+    expect(failed.response.headers.get("content-type")).toMatch(/^application\/problem\+json/);
+    expect(h.contract.violations).toEqual([]);
+  });
+
   it("answered every operation of the spec, each answer valid against its response schema", () => {
     expect(h.contract.violations).toEqual([]);
     const ids = operations().map((o) => o.operation.operationId as string);

@@ -124,6 +124,26 @@ describe("KYC", () => {
     expect(h.contract.violations).toEqual([]);
   });
 
+  it("refuses a KYC check that reuses a STAN, in a shape the spec declares for it", async () => {
+    const h = await use.harness();
+    const body = {
+      routeId: KYC_ROUTE,
+      kycRequestFirstName: "Irina",
+      kycRequestLastName: "Muthoni",
+      kycRequestNationalID: "23456789",
+      kycRequestReportReason: 1,
+      systemTraceAuditNumber: randomUUID(),
+    };
+    expect((await h.pay.POST("/v1/kyc-request/validate", { body })).response.status).toBe(200);
+    const again = await h.pay.POST("/v1/kyc-request/validate", { body });
+    expect(again.response.status).toBe(400);
+    expect(again.error).toMatchObject({
+      systemTraceAuditNumber: body.systemTraceAuditNumber,
+      errorMessage: expect.stringContaining("duplicate"),
+    });
+    expect(h.contract.violations).toEqual([]);
+  });
+
   it("does not verify names that do not match, nor an unknown ID; needs a KYC route", async () => {
     const h = await use.harness({ settleDelayMs: 20 });
     const wrongName = await check(h, "23456789", "Otieno");
