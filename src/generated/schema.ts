@@ -615,7 +615,9 @@ export interface components {
     schemas: {
         /**
          * @description Form fields of the OAuth 2.0 client-credentials token request, sent as
-         *     `application/x-www-form-urlencoded`. All four are required.
+         *     `application/x-www-form-urlencoded`. All four are required. The schema is closed, so a
+         *     validator catches a misspelt parameter; the server itself ignores parameters it does not know,
+         *     as OAuth 2.0 requires (RFC 6749, section 3.2), and so does the local sandbox.
          */
         TokenRequest: {
             /** @description Client id issued at onboarding. */
