@@ -1378,7 +1378,7 @@ export interface components {
             ShortCode: string;
             /**
              * @description The amount to collect. Documented as a decimal; client code sends it as text (`"100"`), so
-             *     a numeric string is accepted too.
+             *     a numeric string is accepted too (positive, like the number).
              */
             Amount: number | string;
             PhoneNumber: components["schemas"]["Msisdn"];

@@ -77,3 +77,46 @@ export function bindNames(value: unknown, pointer: string, depth = 0): unknown {
   }
   return bound;
 }
+
+/** A schema's node, following `$ref`s. */
+function schemaNode(pointer: string): JsonObject {
+  return (at(resolvePointer(pointer)) ?? {}) as JsonObject;
+}
+
+/**
+ * The query as the API binds it (ASP.NET Core): parameter names without regard to case (ASCII),
+ * an enum's name without regard to case, and a number as its value (`00` is `0`). Names the
+ * operation does not declare are kept as given.
+ */
+export function bindQuery(
+  query: URLSearchParams,
+  parameters: readonly { name: string; schema: string }[],
+): URLSearchParams {
+  if (parameters.length === 0) return query;
+  const declared = new Map(parameters.map((p) => [p.name.toLowerCase(), p]));
+  const bound = new URLSearchParams();
+  for (const [key, value] of query) {
+    const parameter = /^[\x00-\x7f]*$/.test(key) ? declared.get(key.toLowerCase()) : undefined;
+    bound.append(
+      parameter ? parameter.name : key,
+      parameter ? bindValue(value, parameter.schema) : value,
+    );
+  }
+  return bound;
+}
+
+/** A query value in the spelling its schema declares (unchanged when nothing matches). */
+function bindValue(value: string, pointer: string): string {
+  const schema = schemaNode(pointer);
+  const types = ([] as unknown[]).concat(schema.type ?? []);
+  if ((types.includes("integer") || types.includes("number")) && /^-?\d+(\.\d+)?$/.test(value)) {
+    return String(Number(value));
+  }
+  if (Array.isArray(schema.enum)) {
+    const match = schema.enum.find(
+      (option) => typeof option === "string" && option.toLowerCase() === value.toLowerCase(),
+    );
+    if (typeof match === "string") return match;
+  }
+  return value;
+}

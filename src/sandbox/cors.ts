@@ -19,10 +19,29 @@ export function originCheck(cors: SandboxOptions["cors"]): OriginCheck {
   if (cors === "*") return () => true;
   if (typeof cors === "function") return cors;
   if (Array.isArray(cors)) {
-    const allowed = new Set(cors.map((origin) => origin.toLowerCase()));
+    const allowed = new Set(cors.map(originOf));
     return (origin) => allowed.has(origin.toLowerCase());
   }
   return (origin) => LOOPBACK.test(origin);
+}
+
+/**
+ * A listed origin as browsers send it (`http://127.0.0.1:5173/` is `http://127.0.0.1:5173`): a
+ * usage error naming `cors` when the entry is not an origin, since it could never match one.
+ */
+function originOf(entry: unknown): string {
+  let url: URL | undefined;
+  try {
+    url = typeof entry === "string" ? new URL(entry) : undefined;
+  } catch {
+    url = undefined;
+  }
+  if (!url || url.origin === "null" || url.pathname !== "/" || url.search || url.hash) {
+    throw new TypeError(
+      `almara-pay sandbox: cors lists ${JSON.stringify(String(entry)).slice(0, 100)}, which is not an origin (scheme, host and port, such as "http://127.0.0.1:5173")`,
+    );
+  }
+  return url.origin.toLowerCase();
 }
 
 /** Whether a request is a CORS preflight. */

@@ -11,7 +11,8 @@ import { Faults, Hangs, type Fault } from "./faults.js";
 import { handlers } from "./handlers/index.js";
 import { checkBody, checkQuery } from "./request-checks.js";
 import { Settlements, logEntry } from "./settlement.js";
-import { findOperation, operations } from "./spec.js";
+import { bindQuery } from "./binding.js";
+import { findOperation, operations, queryOf } from "./spec.js";
 import { SandboxState } from "./state.js";
 import type {
   CallbackDelivery,
@@ -137,21 +138,23 @@ export function createSandboxCore(options: SandboxOptions = {}): SandboxCore {
         );
       }
     }
-    const queryErrors = checkQuery(op, url.searchParams);
+    // Bound as the API binds it: names (and enum names) without regard to case, numbers as such.
+    const query = bindQuery(url.searchParams, queryOf(op));
+    const queryErrors = checkQuery(op, query);
     if (Object.keys(queryErrors).length > 0) return reply(validationProblem(queryErrors));
     const checked = checkBody(op, raw, request.headers.get("content-type") ?? "");
     if ("status" in checked) return reply(checked);
     const body = checked.body as Record<string, unknown> | undefined;
     const sentId = body?.originatorConversationId ?? body?.OriginatorConversationId;
     if (typeof sentId === "string") log.originatorConversationId = sentId;
-    const lookup = url.searchParams.get("OriginatorConversationId");
+    const lookup = query.get("OriginatorConversationId");
     if (lookup) log.originatorConversationId = lookup;
 
     const handler = handlers[op.operationId];
     if (!handler) return reply(problem(501, "Not Implemented"));
     const answer = handler({
       body: checked.body,
-      query: url.searchParams,
+      query,
       state,
       credentials,
       tokenLifetimeSeconds,

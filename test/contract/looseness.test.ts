@@ -423,6 +423,15 @@ describe("the shapes a reader relies on", () => {
     expect(valid(schema("PaymentLinkCreated"), { ...link, id: "l1" })).toBe(true);
   });
 
+  it("an express deposit's Amount is positive, as a number or as text", () => {
+    const amount = schema("ExpressDepositRequest") + "/properties/Amount";
+    for (const good of [10, 0.5, "10", "0.5", "1.25"])
+      expect(valid(amount, good), String(good)).toBe(true);
+    for (const bad of [0, -1, "0", "00", "0.00", "1.255", "", "1e3"]) {
+      expect(refused(amount, bad), JSON.stringify(bad)).toBe(true);
+    }
+  });
+
   it("a wallet balance and a charge state their fields", () => {
     expect(refused(schema("WalletBalance"), {})).toBe(true);
     const charges =

@@ -8,6 +8,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { createSandbox, type SandboxHandler } from "../../src/sandbox/index.js";
 import { expressDeposit, payout } from "../support/fixtures.js";
 import { sandboxToken } from "../support/sandbox.js";
+import { at } from "../support/spec.js";
 
 const BASE = "https://sandbox.almara.test";
 let sandbox: SandboxHandler;
@@ -81,5 +82,38 @@ describe("case-insensitive binding", () => {
     });
     expect(answer.status).toBe(400);
     expect(await answer.text()).toMatch(/channelType/i);
+  });
+});
+
+describe("query binding", () => {
+  it("binds query names and enum names without regard to case, and numbers by value", async () => {
+    sandbox = createSandbox();
+    const order = { ...payout(), originatorConversationId: "query-binding-1" };
+    expect((await post("/v1/payment-order/new-order", order)).status).toBe(202);
+    const token = await sandboxToken(sandbox, BASE);
+    const get = (query: string) =>
+      sandbox.fetch(`${BASE}/v1/payment-order/check-status?${query}`, {
+        headers: { Authorization: `Bearer ${token}` },
+      });
+    const exact = await get("Id=query-binding-1&IdType=OriginatorConversationId");
+    expect(exact.status).toBe(200);
+    const cased = await get("id=query-binding-1&idtype=originatorconversationid");
+    expect(cased.status).toBe(200);
+    expect(await cased.json()).toEqual(await exact.json());
+    // An unknown id is still unknown, and a name that is not declared is no parameter.
+    expect((await get("id=nope&idtype=ORIGINATORCONVERSATIONID")).status).toBe(404);
+    expect((await get("Ident=query-binding-1&IdType=OriginatorConversationId")).status).toBe(400);
+    // A number-typed parameter is read as its value: `01` is 1 (an originatorConversationId).
+    const example = at(
+      "/paths/~1v1~1checkout-order~1new-order/post/requestBody/content/application~1json/examples/documented/value",
+    ) as Record<string, unknown>;
+    const checkout = { ...example, originatorConversationId: "query-binding-2" };
+    expect((await post("/v1/checkout-order/new-order", checkout)).status).toBe(200);
+    const found = await sandbox.fetch(
+      `${BASE}/v1/checkout-order/check-status?idtype=01&ID=query-binding-2`,
+      { headers: { Authorization: `Bearer ${token}` } },
+    );
+    expect(found.status).toBe(200);
+    expect(await found.json()).toMatchObject({ originatorConversationId: "query-binding-2" });
   });
 });

@@ -163,6 +163,16 @@ describe("CORS", () => {
     expect((await any.fetch(preflight("https://anywhere.example"))).status).toBe(204);
   });
 
+  it("reads a listed origin as browsers send it, and refuses an entry that is not an origin", async () => {
+    const listed = createSandbox({ cors: ["HTTPS://Shop.Example/", "http://127.0.0.1:5173"] });
+    opened.push(listed);
+    expect((await listed.fetch(preflight("https://shop.example"))).status).toBe(204);
+    expect((await listed.fetch(preflight("http://127.0.0.1:5173"))).status).toBe(204);
+    for (const entry of ["https://shop.example/app", "shop.example", "https://shop.example/?a"]) {
+      expect(() => createSandbox({ cors: [entry] }), entry).toThrow(/cors.*not an origin/);
+    }
+  });
+
   it("over node:http too", async () => {
     const sandbox = await startSandbox();
     opened.push(sandbox);
