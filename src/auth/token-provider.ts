@@ -242,10 +242,28 @@ export function createTokenProvider(input: TokenProviderOptions): TokenProvider 
     return token.accessToken;
   }
 
+  /**
+   * A cache operation, given up on when it does not settle in time: a cache that never answers
+   * must not hold a call past its timeout (the operation is then treated as failed, and bypassed).
+   */
+  function bounded<T>(what: string, ms: number, operation: () => T | Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const timer = setTimeout(
+        () => reject(new Error(`the token cache's ${what} did not answer within ${ms} ms`)),
+        ms,
+      );
+      Promise.resolve()
+        .then(operation)
+        .then(resolve, reject)
+        .finally(() => clearTimeout(timer));
+    });
+  }
+
   async function fromCache(): Promise<string | undefined> {
     if (!cache) return undefined;
     try {
-      const value: unknown = await cache.get(await cacheKeyOf());
+      const key = await cacheKeyOf();
+      const value: unknown = await bounded("get", timeoutMs, () => cache.get(key));
       if (!value) return undefined;
       // Each field read once, then checked: a getter cannot pass the check and change after it.
       const { accessToken, expiresAt, issuedAt } = value as Partial<
@@ -334,7 +352,8 @@ export function createTokenProvider(input: TokenProviderOptions): TokenProvider 
     log("info", "token obtained", { expiresInSeconds: expiresIn });
     if (cache) {
       try {
-        await cache.set(await cacheKeyOf(), token, lifetimeMs);
+        const key = await cacheKeyOf();
+        await bounded("set", timeoutMs, () => cache.set(key, token, lifetimeMs));
       } catch (cacheError) {
         log("warn", "token cache write failed; keeping the token in memory", {
           error: errorText(cacheError),
@@ -354,7 +373,8 @@ export function createTokenProvider(input: TokenProviderOptions): TokenProvider 
     for (let pause = 10; ; pause = Math.min(pause * 2, 200)) {
       let release: unknown;
       try {
-        release = await cache.lock(`${await cacheKeyOf()}:refresh`, lockWaitMs);
+        const key = `${await cacheKeyOf()}:refresh`;
+        release = await bounded("lock", lockWaitMs, () => cache.lock!(key, lockWaitMs));
       } catch (error) {
         log("warn", "token cache lock failed; requesting a token", { error: errorText(error) });
         return request();
@@ -425,7 +445,8 @@ export function createTokenProvider(input: TokenProviderOptions): TokenProvider 
       failure = undefined;
       if (cache?.delete) {
         try {
-          await cache.delete(await cacheKeyOf(), stale);
+          const key = await cacheKeyOf();
+          await bounded("delete", timeoutMs, () => cache.delete!(key, stale));
         } catch (error) {
           log("warn", "token cache delete failed", { error: errorText(error) });
         }

@@ -404,18 +404,24 @@ function answerFault(
 ): Response {
   if ("oversized" in fault) {
     log.status = 200;
-    const chunk = new TextEncoder().encode("x".repeat(64 * 1024));
+    // Exactly `oversized` bytes: `{"message":"xxx…"}` (its start alone, when that is longer).
+    const total = fault.oversized;
+    const head = new TextEncoder().encode('{"message":"');
+    const tail = new TextEncoder().encode('"}');
+    const filler = new TextEncoder().encode("x".repeat(64 * 1024));
     let sent = 0;
     // Made as the client reads, so a client that stops reading stops the stream.
     const body = new ReadableStream<Uint8Array>(
       {
         pull(controller) {
-          if (sent === 0) controller.enqueue(new TextEncoder().encode('{"message":"'));
-          if (sent >= fault.oversized) {
-            controller.enqueue(new TextEncoder().encode('"}'));
-            controller.close();
-            return;
-          }
+          const left = total - sent;
+          if (left <= 0) return controller.close();
+          const tailAt = total - tail.byteLength;
+          let chunk: Uint8Array;
+          if (sent < head.byteLength) chunk = head.subarray(sent, Math.min(head.byteLength, total));
+          else if (sent < tailAt)
+            chunk = filler.subarray(0, Math.min(filler.byteLength, tailAt - sent));
+          else chunk = tail.subarray(sent - tailAt);
           controller.enqueue(chunk);
           sent += chunk.byteLength;
         },

@@ -126,6 +126,31 @@ describe("token provider", () => {
   });
 });
 
+describe("a token cache that never answers", () => {
+  it("is given up on (get and set within timeoutMs, lock within lockWaitMs), and the token requested", async () => {
+    const api = createFakeApi();
+    const warnings: string[] = [];
+    const never = () => new Promise<never>(() => {});
+    const cache: TokenCache = { get: never, set: never, lock: never, delete: never };
+    const tokens = provider(api, {
+      cache,
+      timeoutMs: 50,
+      lockWaitMs: 50,
+      logger: { warn: (m) => warnings.push(m) },
+    });
+    // (No assertion on time: only that the call ends, with the token, and says why.)
+    expect(await tokens.getToken()).toBe(api.issued[0]);
+    expect(api.issued).toHaveLength(1);
+    expect(warnings).toEqual([
+      "almara-pay: token cache read failed; requesting a token",
+      "almara-pay: token cache lock failed; requesting a token",
+      "almara-pay: token cache write failed; keeping the token in memory",
+    ]);
+    await tokens.invalidate(api.issued[0]);
+    expect(warnings.at(-1)).toBe("almara-pay: token cache delete failed");
+  });
+});
+
 describe("token endpoint failures", () => {
   it("400 invalid_client gives an AuthenticationError carrying the OAuth code", async () => {
     const api = createFakeApi();

@@ -238,6 +238,17 @@ describe("as the API reads requests", () => {
     expect(problem(await long.json())).toBe(true);
   });
 
+  it("an oversized fault sends exactly that many bytes", async () => {
+    const sandbox = sandboxed();
+    for (const size of [14, 99, 64 * 1024 + 7]) {
+      sandbox.injectFault("checkHealth", { oversized: size });
+      const answer = await sandbox.fetch(`${BASE}/api_health_check`);
+      const bytes = new Uint8Array(await answer.arrayBuffer());
+      expect(bytes.byteLength, String(size)).toBe(size);
+      expect(() => JSON.parse(new TextDecoder().decode(bytes))).not.toThrow();
+    }
+  });
+
   it("refuses options and faults it cannot honour, naming them", () => {
     expect(() => createSandbox({ settleDelayMs: Infinity })).toThrow(/settleDelayMs/);
     const sandbox = sandboxed();
