@@ -7,11 +7,12 @@
 import { isSignal } from "../pipeline/abort.js";
 import { oauthError, problem, PROBLEM_JSON, validationProblem, type Answer } from "./answers.js";
 import { corsHeaders, isPreflight, originCheck, preflight } from "./cors.js";
-import { Faults, Hangs, type Fault } from "./faults.js";
+import { Faults, Hangs, faultKind, type Fault, type FaultKind } from "./faults.js";
 import { handlers } from "./handlers/index.js";
 import { checkBody, checkQuery } from "./request-checks.js";
 import { Settlements, logEntry } from "./settlement.js";
 import { bindQuery } from "./binding.js";
+import { checkSandboxOptions } from "./option-checks.js";
 import { findOperation, operations, queryOf } from "./spec.js";
 import { SandboxState } from "./state.js";
 import type {
@@ -42,7 +43,8 @@ export function createSandbox(options: SandboxOptions = {}): SandboxHandler {
   return handler;
 }
 
-export function createSandboxCore(options: SandboxOptions = {}): SandboxCore {
+export function createSandboxCore(given: SandboxOptions = {}): SandboxCore {
+  const options = checkSandboxOptions(given);
   const credentials: SandboxCredentials = {
     clientId: options.credentials?.clientId ?? "sandbox-client",
     clientSecret: options.credentials?.clientSecret ?? "sandbox-secret",
@@ -252,6 +254,18 @@ export function createSandboxCore(options: SandboxOptions = {}): SandboxCore {
   };
 }
 
+/** The keys each kind of fault takes. */
+const FAULT_KEYS: Record<FaultKind, readonly string[]> = {
+  status: ["status", "retryAfter", "body", "after"],
+  hangMs: ["hangMs"],
+  reset: ["reset"],
+  malformed: ["malformed", "after"],
+  html: ["html", "after"],
+  empty: ["empty", "contentType", "after"],
+  raw: ["raw", "contentType", "status", "after"],
+  oversized: ["oversized", "after"],
+};
+
 /** A fault that can be applied, to an operation of the spec; a TypeError or RangeError otherwise. */
 function checkFault(operation: string, fault: Fault): void {
   const known = operations.some(
@@ -274,6 +288,30 @@ function checkFault(operation: string, fault: Fault): void {
       throw new TypeError(`almara-pay/sandbox: injectFault: ${name} cannot hold a line break`);
     }
   };
+  if (typeof fault !== "object" || fault === null) {
+    throw new TypeError("almara-pay/sandbox: injectFault: the fault must be an object");
+  }
+  // Each kind takes its own keys: any other (a misspelling, two kinds at once) is refused.
+  const kind = faultKind(fault);
+  const allowed = FAULT_KEYS[kind];
+  for (const key of Object.keys(fault)) {
+    if (!allowed.includes(key)) {
+      throw new TypeError(
+        `almara-pay/sandbox: injectFault: a ${kind} fault takes ${allowed.join(", ")}, not ${key}`,
+      );
+    }
+  }
+  if ("status" === kind && !("status" in fault)) {
+    throw new TypeError(
+      "almara-pay/sandbox: injectFault: a fault names one of status, hangMs, reset, malformed, html, empty, raw, oversized",
+    );
+  }
+  if ("reset" in fault && fault.reset !== "before" && fault.reset !== "after") {
+    throw new TypeError('almara-pay/sandbox: injectFault: reset must be "before" or "after"');
+  }
+  if ("after" in fault && fault.after !== undefined && typeof fault.after !== "boolean") {
+    throw new TypeError("almara-pay/sandbox: injectFault: after must be a boolean");
+  }
   if ("hangMs" in fault) range("hangMs", fault.hangMs, 0, 2_147_483_647);
   else if ("oversized" in fault) range("oversized", fault.oversized, 1, 2 ** 40);
   else if ("html" in fault) range("html", fault.html, 200, 599);

@@ -249,6 +249,39 @@ describe("as the API reads requests", () => {
     }
   });
 
+  it("refuses an unknown option, or one of the wrong kind, naming it", async () => {
+    const bad: [Record<string, unknown>, RegExp][] = [
+      [{ foo: 1 }, /options\.foo is not an option/],
+      [{ tokenLifetimeSeconds: 0 }, /tokenLifetimeSeconds/],
+      [{ tokenLifetimeSeconds: 0.5 }, /tokenLifetimeSeconds/],
+      [{ credentials: { clientSecret: "" } }, /credentials\.clientSecret/],
+      [{ credentials: { secret: "x" } }, /credentials\.secret/],
+      [{ callbackHosts: "localhost" }, /callbackHosts/],
+      [{ cors: 5 }, /cors/],
+      [{ webhookUrl: "nope" }, /webhookUrl/],
+      [{ deliverCallback: 5 }, /deliverCallback/],
+      [{ onError: 5 }, /onError/],
+      [{ port: "x" }, /port/],
+      [{ port: 70000 }, /port/],
+    ];
+    for (const [options, named] of bad) {
+      expect(() => createSandbox(options as never), JSON.stringify(options)).toThrow(named);
+    }
+    await expect(startSandbox({ port: "x" } as never)).rejects.toThrow(/options\.port/);
+    for (const [fault, named] of [
+      [{ bogus: 1 }, /bogus/],
+      [{ reset: "middle" }, /reset/],
+      [{ status: 503, retryAftr: 1 }, /retryAftr/],
+      [{ hangMs: 10, after: true }, /after/],
+      [{}, /names one of/],
+    ] as const) {
+      expect(
+        () => sandboxed().injectFault("checkHealth", fault as never),
+        JSON.stringify(fault),
+      ).toThrow(named);
+    }
+  });
+
   it("refuses options and faults it cannot honour, naming them", () => {
     expect(() => createSandbox({ settleDelayMs: Infinity })).toThrow(/settleDelayMs/);
     const sandbox = sandboxed();
