@@ -105,7 +105,14 @@ export interface ResolvedOptions {
 }
 
 function httpUrl(option: string, value: unknown): string {
-  if (typeof value !== "string" || value === "") fail(option, "is required (an http or https URL)");
+  if (value === undefined || value === null || value === "")
+    fail(option, "is required (an http or https URL)");
+  if (typeof value !== "string") {
+    fail(
+      option,
+      `must be a string, an http or https URL (for a URL object, pass its href), not ${typeof value}`,
+    );
+  }
   if (value.trim() !== value || /[\s\x00-\x1f\x7f]/.test(value))
     fail(option, "must not contain spaces or control characters");
   // A bare `?` or `#` leaves URL.search and URL.hash empty, yet every path would be appended after it.

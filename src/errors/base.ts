@@ -58,6 +58,11 @@ export class AlmaraPayError extends Error {
 /** The kind of an SDK error from any realm or bundle, or undefined for anything else. */
 export function kindOf(value: unknown): AlmaraPayErrorKind | undefined {
   if (typeof value !== "object" || value === null) return undefined;
-  const kind = (value as { [KIND]?: unknown })[KIND];
+  let kind: unknown;
+  try {
+    kind = (value as { [KIND]?: unknown })[KIND];
+  } catch {
+    return undefined; // a Proxy whose trap throws is no error of the SDK's
+  }
   return typeof kind === "string" ? (kind as AlmaraPayErrorKind) : undefined;
 }

@@ -19,7 +19,15 @@ export interface FetchResult {
 export async function unwrap<R extends FetchResult>(
   result: R | Promise<R>,
 ): Promise<Exclude<R["data"], undefined>> {
-  const { data, error, response } = await result;
+  const settled: unknown = await result;
+  const answer = (settled as { response?: { status?: unknown } } | null)?.response;
+  // (A Response of any fetch implementation: not checked by class.)
+  if (typeof settled !== "object" || typeof answer?.status !== "number") {
+    throw new TypeError(
+      "almara-pay: unwrap() takes what a client method returns ({ data, error, response }, or its promise)",
+    );
+  }
+  const { data, error, response } = settled as R;
   if (error !== undefined || !response.ok) throw apiErrorOf(error, response);
   return data as Exclude<R["data"], undefined>;
 }

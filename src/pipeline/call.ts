@@ -132,13 +132,24 @@ export function prepareCall(
       sent[meta.idField] = id; // `sent` was parsed from the text here: the SDK's own object
       text = withField(text, meta.idField, id);
     } else {
+      // A body the call serializes itself gets the id as a field of its own: only a plain object
+      // can take one without losing what it is (a Blob or a class instance would not survive).
+      const proto: unknown = Object.getPrototypeOf(sent);
+      if (proto !== Object.prototype && proto !== null) {
+        throw new TypeError(
+          `almara-pay: ${method} ${path} with its own bodySerializer needs a plain object body, or one that carries its ${meta.idField}: the SDK adds the id to the body, and cannot to this one`,
+        );
+      }
       body = sent = { ...sent, [meta.idField]: id };
     }
   }
   const call: CallContext = {
     operation: meta ? describeOperation(method, path, sent, parseAs) : undefined,
     body: text,
-    policy: init?.retry === undefined ? defaults.policy : resolveRetry(init.retry, defaults.policy),
+    policy:
+      init?.retry === undefined
+        ? defaults.policy
+        : resolveRetry(init.retry, defaults.policy, "the call's retry"),
     timeoutMs: checkCallLimit("timeoutMs", init?.timeoutMs) ?? defaults.timeoutMs,
     maxResponseBytes:
       checkCallLimit("maxResponseBytes", init?.maxResponseBytes) ?? defaults.maxResponseBytes,

@@ -80,37 +80,42 @@ function withoutUndefined(options: RetryOptions): RetryOptions {
 export function resolveRetry(
   options: RetryOptions | false | undefined,
   base: ResolvedRetry = DEFAULT_RETRY,
-  name = "retry",
+  name = "options.retry",
 ): ResolvedRetry {
   if (options === false) return { ...base, retries: 0 };
   if (options === undefined) return base;
   if (typeof options !== "object" || options === null) {
-    throw new TypeError(`almara-pay: options.${name} must be an object or false`);
+    throw new TypeError(`almara-pay: ${name} must be an object or false`);
   }
   for (const key in options) {
     if (!Object.prototype.hasOwnProperty.call(DEFAULT_RETRY, key)) {
       throw new TypeError(
-        `almara-pay: options.${name}.${key} is not a retry option (known: ${Object.keys(DEFAULT_RETRY).join(", ")})`,
+        `almara-pay: ${name}.${key} is not a retry option (known: ${Object.keys(DEFAULT_RETRY).join(", ")})`,
       );
     }
   }
   const merged = { ...base, ...withoutUndefined(options) };
-  for (const key of ["retries", "baseDelayMs", "maxDelayMs", "maxRetryAfterMs"] as const) {
+  if (
+    typeof merged.retries !== "number" ||
+    !Number.isInteger(merged.retries) ||
+    merged.retries < 0 ||
+    merged.retries > 10
+  ) {
+    throw new RangeError(
+      `almara-pay: ${name}.retries must be an integer from 0 to 10, got ${String(merged.retries)}`,
+    );
+  }
+  for (const key of ["baseDelayMs", "maxDelayMs", "maxRetryAfterMs"] as const) {
     const value = merged[key];
     if (typeof value !== "number" || !Number.isFinite(value) || value < 0 || value > MAX_DELAY_MS) {
       throw new RangeError(
-        `almara-pay: options.${name}.${key} must be a number from 0 to ${MAX_DELAY_MS}, got ${String(value)}`,
+        `almara-pay: ${name}.${key} must be a number from 0 to ${MAX_DELAY_MS}, got ${String(value)}`,
       );
     }
   }
   if (typeof merged.unsafe !== "boolean") {
     throw new TypeError(
-      `almara-pay: options.${name}.unsafe must be true or false, got ${typeof merged.unsafe}`,
-    );
-  }
-  if (!Number.isInteger(merged.retries) || merged.retries > 10) {
-    throw new RangeError(
-      `almara-pay: options.${name}.retries must be an integer from 0 to 10, got ${merged.retries}`,
+      `almara-pay: ${name}.unsafe must be true or false, got ${typeof merged.unsafe}`,
     );
   }
   if (
@@ -118,7 +123,7 @@ export function resolveRetry(
     merged.statuses.some((s) => !Number.isInteger(s) || s < 400 || s > 599)
   ) {
     throw new TypeError(
-      `almara-pay: options.${name}.statuses must be a list of HTTP error statuses (400 to 599)`,
+      `almara-pay: ${name}.statuses must be a list of HTTP error statuses (400 to 599)`,
     );
   }
   return Object.freeze({ ...merged, statuses: Object.freeze([...merged.statuses]) });
@@ -189,7 +194,10 @@ export function createRetryingFetch(inner: FetchLike, options: RetryingFetchOpti
     const request = input instanceof Request ? input : new Request(input, init);
     checkCallLimits(request); // a bad per-call option is a usage error, thrown before any send
     const perCall = requestOption<RetryOptions | false>(request, "retry");
-    const policy = perCall === undefined ? options.policy : resolveRetry(perCall, options.policy);
+    const policy =
+      perCall === undefined
+        ? options.policy
+        : resolveRetry(perCall, options.policy, "the request's retry");
     let context = operationContextOf(request);
     // The body is read once, here: every attempt is built from it.
     const body = request.body ? await request.arrayBuffer() : undefined;

@@ -40,6 +40,11 @@ describe("option validation at construction", () => {
       "almara-pay: options.baseUrl is required (an http or https URL)",
     ],
     [
+      { baseUrl: new URL("https://api.almara.test") as never },
+      TypeError,
+      "almara-pay: options.baseUrl must be a string, an http or https URL (for a URL object, pass its href), not object",
+    ],
+    [
       { baseUrl: "api.almara.test" },
       TypeError,
       "almara-pay: options.baseUrl must be an http or https URL",

@@ -122,6 +122,24 @@ describe("HTTP errors", () => {
     });
   });
 
+  it("unwrap() given something else than a call's result says so; a guard given a hostile object says no", async () => {
+    for (const wrong of [undefined, {}, { data: 1 }, Promise.resolve(null)]) {
+      await expect(unwrap(wrong as never)).rejects.toThrow(
+        "almara-pay: unwrap() takes what a client method returns",
+      );
+    }
+    const hostile = new Proxy(
+      {},
+      {
+        get() {
+          throw new Error("trap");
+        },
+      },
+    );
+    expect(isApiError(hostile)).toBe(false);
+    expect(isAlmaraPayError(hostile)).toBe(false);
+  });
+
   it("unwrap() recognises an OAuth error body and an unknown one", async () => {
     const oauth = payWith(() => json({ error: "insufficient_scope" }, 403));
     await expect(unwrap(oauth.POST("/v1/bill-numbers", { body }))).rejects.toMatchObject({

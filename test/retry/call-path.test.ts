@@ -128,6 +128,27 @@ describe("a caller's middleware that replaces the Request", () => {
   });
 });
 
+describe("a body the call serializes itself", () => {
+  it("gets the id added when it is a plain object; any other object is refused before anything is sent", async () => {
+    const { sandbox, pay } = await setUp();
+    const { originatorConversationId: _id, ...withoutId } = billPayment;
+    const own = { bodySerializer: (body: unknown) => JSON.stringify(body) };
+    const plain = await pay.POST("/v1/bill-payments", { body: withoutId, ...own });
+    expect(plain.response.status).toBe(200);
+    const blob = new Blob([JSON.stringify(withoutId)], { type: "application/json" });
+    const refused = await failure(
+      pay.POST("/v1/bill-payments", {
+        body: blob as never,
+        bodySerializer: (b: unknown) => b as never,
+      }),
+    );
+    expect(refused).toBeInstanceOf(TypeError);
+    expect(String(refused)).toMatch(/bodySerializer needs a plain object body/);
+    expect(sandbox.transactions()).toHaveLength(1);
+    expect(sandbox.requests.filter((r) => r.path === "/v1/bill-payments")).toHaveLength(1);
+  });
+});
+
 describe("bodies whose JSON says otherwise than their own fields", () => {
   it("a toJSON, a getter or a class: the id read is the id sent", async () => {
     const { sandbox, pay, wire } = await setUp();

@@ -119,13 +119,25 @@ describe("retry policy", () => {
   it("rejects bad retry options at construction, naming them", () => {
     expect(() =>
       createAlmaraPay({ baseUrl: BASE_URL, ...CREDENTIALS, retry: { retries: -1 } }),
-    ).toThrow("almara-pay: options.retry.retries must be a number from 0 to 2147483647, got -1");
+    ).toThrow("almara-pay: options.retry.retries must be an integer from 0 to 10, got -1");
     expect(() =>
       createAlmaraPay({ baseUrl: BASE_URL, ...CREDENTIALS, retry: { retries: 1.5 } }),
     ).toThrow("almara-pay: options.retry.retries must be an integer from 0 to 10, got 1.5");
     expect(() =>
       createAlmaraPay({ baseUrl: BASE_URL, ...CREDENTIALS, retry: "yes" as never }),
     ).toThrow("almara-pay: options.retry must be an object or false");
+  });
+
+  it("names a call's own retry option as the call's, and rejects it before anything is sent", async () => {
+    const api = createFakeApi();
+    const pay = createAlmaraPay({ baseUrl: BASE_URL, ...CREDENTIALS, fetch: api.fetch });
+    await expect(pay.GET("/v1/bill-services", { retry: { foo: 1 } as never })).rejects.toThrow(
+      "almara-pay: the call's retry.foo is not a retry option",
+    );
+    await expect(pay.GET("/v1/bill-services", { retry: { retries: 11 } })).rejects.toThrow(
+      "almara-pay: the call's retry.retries must be an integer from 0 to 10, got 11",
+    );
+    expect(api.issued).toHaveLength(0);
   });
 });
 
