@@ -270,12 +270,15 @@ describe("package checks", () => {
  * loop, a fresh token set without a wait, the transport split into `exchange` and its Request
  * wrapper) to about 13.5 kB, and that path's attack round (a signal checked, a body a middleware
  * read sent again, bodies that are not bytes or never yield, network-error Responses) to about
- * 13.9 kB. Every export adds about 22 kB (the whole API), the difference being mostly the
- * callback schemas, the seven outcome lookups, the callback confirmations and the delivery guard,
- * which grow with the API the spec covers. The budgets leave some room, so growth beyond it is a
+ * 13.9 kB, and the contract review (token cache calls bounded in time, the API's other error
+ * bodies read, clearer usage errors for `unwrap`, `retry` and `baseUrl`, a self-serialized
+ * payment body checked) to about 14.2 kB. Every export adds about 22.3 kB (the whole API), the
+ * difference being mostly the callback schemas (the payout webhook's now its own), the seven
+ * outcome lookups, the callback confirmations and the delivery guard, which grow with the API
+ * the spec covers. The budgets leave some room, so growth beyond it is a
  * decision, not an accident.
  */
-const BUDGET = { everyExport: 22.25 * 1024, clientOnly: 14.25 * 1024 };
+const BUDGET = { everyExport: 22.75 * 1024, clientOnly: 14.75 * 1024 };
 
 describe("the core entry (dist/index.js)", () => {
   it("bundles for a neutral platform: no node: built-ins, no Node-only globals", async () => {
