@@ -270,7 +270,7 @@ describe("package checks", () => {
  * loop, a fresh token set without a wait, the transport split into `exchange` and its Request
  * wrapper) to about 13.5 kB, and that path's attack round (a signal checked, a body a middleware
  * read sent again, bodies that are not bytes or never yield, network-error Responses) to about
- * 13.9 kB, and the contract review (token cache calls bounded in time, the API's other error
+ * 13.9 kB, and the contract's hardening (token cache calls bounded in time, the API's other error
  * bodies read, clearer usage errors for `unwrap`, `retry` and `baseUrl`, a self-serialized
  * payment body checked) to about 14.2 kB. Every export adds about 22.3 kB (the whole API), the
  * difference being mostly the callback schemas (the payout webhook's now its own), the seven
