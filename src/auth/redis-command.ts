@@ -4,6 +4,7 @@
  * (never an unhandled rejection), and replies read as text whether the client answers strings or
  * bytes.
  */
+import { withinTime } from "../pipeline/abort.js";
 
 /** A Redis adapter's `commandTimeoutMs`: milliseconds a timer can hold, or the default. */
 export function commandTimeout(name: string, value: unknown, fallback: number): number {
@@ -21,18 +22,12 @@ export function createRedisSend(
   command: (args: string[]) => Promise<unknown>,
   timeoutMs: number,
 ): (args: string[]) => Promise<unknown> {
-  return (args) => {
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () =>
-          reject(new Error(`almara-pay: Redis ${args[0]} did not answer within ${timeoutMs} ms`)),
-        timeoutMs,
-      );
-    });
-    const reply = Promise.resolve().then(() => command(args));
-    return Promise.race([reply, timeout]).finally(() => clearTimeout(timer));
-  };
+  return (args) =>
+    withinTime(
+      () => command(args),
+      timeoutMs,
+      `almara-pay: Redis ${args[0]} did not answer within ${timeoutMs} ms`,
+    );
 }
 
 /** A Redis reply as text: clients answer strings, or bytes (a Buffer) when asked to. */

@@ -2,7 +2,7 @@
  * OAuth2 client-credentials tokens: requested through the spec's `POST /connect/token`, cached,
  * shared by concurrent callers, refreshed ahead of expiry, optionally shared across processes.
  */
-import { abortable } from "../pipeline/abort.js";
+import { abortable, withinTime } from "../pipeline/abort.js";
 import createClient from "openapi-fetch";
 import type { paths } from "../generated/schema.js";
 import {
@@ -246,18 +246,8 @@ export function createTokenProvider(input: TokenProviderOptions): TokenProvider 
    * A cache operation, given up on when it does not settle in time: a cache that never answers
    * must not hold a call past its timeout (the operation is then treated as failed, and bypassed).
    */
-  function bounded<T>(what: string, ms: number, operation: () => T | Promise<T>): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
-      const timer = setTimeout(
-        () => reject(new Error(`the token cache's ${what} did not answer within ${ms} ms`)),
-        ms,
-      );
-      Promise.resolve()
-        .then(operation)
-        .then(resolve, reject)
-        .finally(() => clearTimeout(timer));
-    });
-  }
+  const bounded = <T>(what: string, ms: number, operation: () => T | Promise<T>) =>
+    withinTime(operation, ms, `the token cache's ${what} did not answer within ${ms} ms`);
 
   async function fromCache(): Promise<string | undefined> {
     if (!cache) return undefined;

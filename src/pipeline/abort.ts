@@ -1,4 +1,7 @@
-/** Waiting that a caller's AbortSignal can end: a timer, or someone else's promise. */
+/**
+ * Waiting that ends: a timer or someone else's promise a caller's AbortSignal can end, and an
+ * operation given up on when it does not settle in time.
+ */
 
 /** Resolves after `ms`, or rejects with the signal's reason as soon as it aborts. */
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
@@ -22,6 +25,24 @@ export function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<
     const onAbort = () => reject(signal.reason);
     signal.addEventListener("abort", onAbort, { once: true });
     promise.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
+  });
+}
+
+/**
+ * The operation's result, or a rejection with `message` when it has not settled within `ms` (an
+ * operation that throws at once rejects too; one that settles later is ignored, never unhandled).
+ */
+export function withinTime<T>(
+  operation: () => T | PromiseLike<T>,
+  ms: number,
+  message: string,
+): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(message)), ms);
+    Promise.resolve()
+      .then(operation)
+      .then(resolve, reject)
+      .finally(() => clearTimeout(timer));
   });
 }
 

@@ -30,18 +30,23 @@ export type Fault =
 export type FaultKind =
   "status" | "hangMs" | "reset" | "malformed" | "html" | "empty" | "raw" | "oversized";
 
+/** The keys each kind of fault takes (its distinguishing key first). */
+export const FAULT_KEYS: Readonly<Record<FaultKind, readonly string[]>> = {
+  hangMs: ["hangMs"],
+  reset: ["reset"],
+  malformed: ["malformed", "after"],
+  html: ["html", "after"],
+  empty: ["empty", "contentType", "after"],
+  raw: ["raw", "contentType", "status", "after"],
+  oversized: ["oversized", "after"],
+  // Last: a `raw` fault has a `status` too.
+  status: ["status", "retryAfter", "body", "after"],
+};
+
 /** Which kind of fault this is. */
 export function faultKind(fault: Fault): FaultKind {
-  for (const kind of [
-    "hangMs",
-    "reset",
-    "malformed",
-    "html",
-    "empty",
-    "raw",
-    "oversized",
-  ] as const) {
-    if (kind in fault) return kind;
+  for (const kind of Object.keys(FAULT_KEYS) as FaultKind[]) {
+    if (kind !== "status" && kind in fault) return kind;
   }
   return "status";
 }

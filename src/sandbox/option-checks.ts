@@ -4,12 +4,13 @@
  * `callbackHosts` string matching nothing, a `port` that is no port, a zero token lifetime that
  * issues tokens already expired).
  */
+import { checkOptionKeys, MAX_TIMEOUT_MS } from "../client/option-checks.js";
 import type { SandboxOptions } from "./types.js";
 
-const KNOWN = new Set<string>([
+const KNOWN = [
   ...["port", "tokenLifetimeSeconds", "settleDelayMs", "webhookUrl", "credentials"],
   ...["callbackHosts", "deliverCallback", "cors", "onError"],
-]);
+];
 const CREDENTIALS = new Set(["clientId", "clientSecret", "scope"]);
 
 function fail(name: string, what: string): never {
@@ -30,27 +31,33 @@ export function checkSandboxOptions(options: unknown): SandboxOptions {
     throw new TypeError("almara-pay/sandbox: the options must be an object");
   }
   const given = options as Record<string, unknown>;
-  for (const key of Object.keys(given)) {
-    if (!KNOWN.has(key)) {
-      throw new TypeError(`almara-pay/sandbox: options.${key} is not an option of the sandbox`);
-    }
-  }
-  const { port, tokenLifetimeSeconds, webhookUrl, credentials, callbackHosts } = given;
+  checkOptionKeys("the sandbox's", given, KNOWN);
+  const { port, tokenLifetimeSeconds, settleDelayMs, webhookUrl, credentials, callbackHosts } =
+    given;
   if (
     port !== undefined &&
     (typeof port !== "number" || !Number.isInteger(port) || port < 0 || port > 65535)
   ) {
     throw new RangeError("almara-pay/sandbox: options.port must be an integer from 0 to 65535");
   }
+  // A token's lifetime and a settlement's delay are each held by a timer (2^31 - 1 ms at most).
   if (
     tokenLifetimeSeconds !== undefined &&
     (typeof tokenLifetimeSeconds !== "number" ||
       !Number.isInteger(tokenLifetimeSeconds) ||
-      tokenLifetimeSeconds < 1)
+      tokenLifetimeSeconds < 1 ||
+      tokenLifetimeSeconds > 2_147_483)
   ) {
-    // (The upper bound, a timer's longest delay, is checked where the lifetime is used.)
     throw new RangeError(
-      "almara-pay/sandbox: options.tokenLifetimeSeconds must be a whole number of seconds, at least 1",
+      "almara-pay/sandbox: options.tokenLifetimeSeconds must be a whole number of seconds from 1 to 2147483",
+    );
+  }
+  if (
+    settleDelayMs !== undefined &&
+    (typeof settleDelayMs !== "number" || !(settleDelayMs >= 0) || settleDelayMs > MAX_TIMEOUT_MS)
+  ) {
+    throw new RangeError(
+      `almara-pay/sandbox: options.settleDelayMs must be a number from 0 to ${MAX_TIMEOUT_MS}`,
     );
   }
   if (webhookUrl !== undefined && !isAbsoluteUrl(webhookUrl)) fail("webhookUrl", "an absolute URL");

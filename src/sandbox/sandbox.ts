@@ -7,7 +7,7 @@
 import { isSignal } from "../pipeline/abort.js";
 import { oauthError, problem, PROBLEM_JSON, validationProblem, type Answer } from "./answers.js";
 import { corsHeaders, isPreflight, originCheck, preflight } from "./cors.js";
-import { Faults, Hangs, faultKind, type Fault, type FaultKind } from "./faults.js";
+import { FAULT_KEYS, Faults, Hangs, faultKind, type Fault } from "./faults.js";
 import { handlers } from "./handlers/index.js";
 import { checkBody, checkQuery } from "./request-checks.js";
 import { Settlements, logEntry } from "./settlement.js";
@@ -50,13 +50,8 @@ export function createSandboxCore(given: SandboxOptions = {}): SandboxCore {
     clientSecret: options.credentials?.clientSecret ?? "sandbox-secret",
     scope: options.credentials?.scope ?? "PyPay_api",
   };
-  const tokenLifetimeSeconds = checkDelay(
-    "tokenLifetimeSeconds",
-    options.tokenLifetimeSeconds,
-    3600,
-    2_147_483,
-  );
-  const settleDelayMs = checkDelay("settleDelayMs", options.settleDelayMs, 1000, 2_147_483_647);
+  const tokenLifetimeSeconds = options.tokenLifetimeSeconds ?? 3600;
+  const settleDelayMs = options.settleDelayMs ?? 1000;
   const allowed = originCheck(options.cors);
   const state = new SandboxState();
   const faults = new Faults();
@@ -254,18 +249,6 @@ export function createSandboxCore(given: SandboxOptions = {}): SandboxCore {
   };
 }
 
-/** The keys each kind of fault takes. */
-const FAULT_KEYS: Record<FaultKind, readonly string[]> = {
-  status: ["status", "retryAfter", "body", "after"],
-  hangMs: ["hangMs"],
-  reset: ["reset"],
-  malformed: ["malformed", "after"],
-  html: ["html", "after"],
-  empty: ["empty", "contentType", "after"],
-  raw: ["raw", "contentType", "status", "after"],
-  oversized: ["oversized", "after"],
-};
-
 /** A fault that can be applied, to an operation of the spec; a TypeError or RangeError otherwise. */
 function checkFault(operation: string, fault: Fault): void {
   const known = operations.some(
@@ -322,20 +305,6 @@ function checkFault(operation: string, fault: Fault): void {
     range("status", fault.status, 200, 599);
     if (fault.retryAfter !== undefined) header("retryAfter", String(fault.retryAfter));
   }
-}
-
-/** A number option from 0 to `max` (a timer's longest delay), or a RangeError naming it. */
-function checkDelay(
-  name: string,
-  value: number | undefined,
-  fallback: number,
-  max: number,
-): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== "number" || !(value >= 0) || value > max) {
-    throw new RangeError(`almara-pay/sandbox: options.${name} must be a number from 0 to ${max}`);
-  }
-  return value;
 }
 
 /** What a fetch rejects with when the connection drops. */

@@ -136,17 +136,19 @@ function answerTargets(op: OperationRef): Target[] {
     });
 }
 
-/** An operation's query parameters as one object schema, and a value from their examples. */
-function queryTarget(op: OperationRef): { required: string[]; schemas: JsonObject } | undefined {
-  const parameters = ((at(`${op.pointer}/parameters`) ?? []) as Json[]).map((p, i) =>
-    at(resolvePointer(`${op.pointer}/parameters/${i}`)),
-  ) as JsonObject[];
-  const query = parameters.filter((p) => p.in === "query");
-  if (query.length === 0) return undefined;
-  return {
-    required: query.filter((p) => p.required === true).map((p) => String(p.name)),
-    schemas: Object.fromEntries(query.map((p) => [String(p.name), p.schema as Json])),
-  };
+/** An operation's query parameters: each name, whether it is required, and its schema's pointer. */
+function queryOf(op: OperationRef): { name: string; required: boolean; schema: string }[] {
+  return ((at(`${op.pointer}/parameters`) ?? []) as Json[])
+    .map((_, i) => resolvePointer(`${op.pointer}/parameters/${i}`))
+    .filter((pointer) => (at(pointer) as JsonObject).in === "query")
+    .map((pointer) => {
+      const parameter = at(pointer) as JsonObject;
+      return {
+        name: String(parameter.name),
+        required: parameter.required === true,
+        schema: `${pointer}/schema`,
+      };
+    });
 }
 
 /** The schema of the value at `path` inside a value of the schema at `pointer` (simple shapes only). */
@@ -261,27 +263,20 @@ describe("the spec's schemas refuse obviously wrong payloads", () => {
 
   it.each(
     ops
-      .filter((op) => queryTarget(op)?.required.length)
+      .filter((op) => queryOf(op).some((p) => p.required))
       .map((op) => [`${op.method.toUpperCase()} ${op.path}`, op] as const),
   )(
     "%s: its query without a required parameter, or with one of the wrong type, is refused",
     (_, op) => {
-      const { required, schemas } = queryTarget(op)!;
-      const pointer = `${op.pointer}/parameters`;
+      const parameters = queryOf(op);
       // The query as one object: each parameter's own schema, its required ones required.
       const check = (query: JsonObject) =>
-        Object.entries(schemas).every(([name, schema]) => {
-          if (!(name in query)) return !required.includes(name);
-          const index = ((at(pointer) as Json[]) ?? []).findIndex(
-            (_, i) => (at(resolvePointer(`${pointer}/${i}`)) as JsonObject).name === name,
-          );
-          return valid(`${resolvePointer(`${pointer}/${index}`)}/schema`, query[name]);
-        });
-      const good = Object.fromEntries(
-        Object.entries(schemas).map(([name, schema]) => [name, sampleFor(schema as JsonObject)]),
-      );
+        parameters.every(({ name, required, schema }) =>
+          name in query ? valid(schema, query[name]) : !required,
+        );
+      const good = Object.fromEntries(parameters.map((p) => [p.name, sampleFor(p.schema)]));
       expect(check(good), JSON.stringify(good)).toBe(true);
-      for (const name of required) {
+      for (const { name } of parameters.filter((p) => p.required)) {
         const { [name]: _left, ...without } = good;
         expect(check(without), `without ${name}`).toBe(false);
         expect(check({ ...good, [name]: { not: "this" } }), `${name} as an object`).toBe(false);
@@ -291,11 +286,8 @@ describe("the spec's schemas refuse obviously wrong payloads", () => {
 });
 
 /** A value a parameter's schema accepts: its example, default or first enum value. */
-function sampleFor(schema: JsonObject): Json {
-  const node =
-    isObject(schema) && typeof schema.$ref === "string"
-      ? (at(schema.$ref.replace(/^#/, "")) as JsonObject)
-      : schema;
+function sampleFor(pointer: string): Json {
+  const { node } = schemaAt(pointer);
   const examples = node.examples as Json[] | undefined;
   if (examples?.length) return examples[0]!;
   if (node.default !== undefined) return node.default;
